@@ -1,0 +1,80 @@
+"""The `ccs-assist` command: a thin shell that parses arguments and calls the library.
+
+No answering logic lives here. Heavy imports (prompt-toolkit, the web stack) happen inside the
+commands that need them, so `ccs-assist ask` starts about as fast as its dependencies import.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .errors import CcsAssistError
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None) or _cmd_chat
+    try:
+        return int(handler(args) or 0)
+    except CcsAssistError as error:
+        print(f"ccs-assist: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ccs-assist",
+        description="Answers for California parents about CCS, the Medical Therapy Program and "
+        "the IEP. Information, not legal advice. With no command it starts the chat.",
+    )
+    parser.add_argument("--graph", type=Path, default=None, help="graph folder (default: graph/)")
+    sub = parser.add_subparsers(metavar="COMMAND")
+
+    check = sub.add_parser("check", help="validate graph/ and print counts; exit 1 on problems")
+    check.set_defaults(handler=_cmd_check)
+
+    graph = sub.add_parser("graph", help="work with the knowledge graph")
+    graph_sub = graph.add_subparsers(metavar="ACTION")
+    export = graph_sub.add_parser("export", help="write the graph as json, graphml or dot")
+    export.add_argument("--format", choices=("json", "graphml", "dot"), default="json")
+    export.add_argument("--output", "-o", type=Path, help="file to write (default: stdout)")
+    export.set_defaults(handler=_cmd_export)
+    return parser
+
+
+def _cmd_chat(args: argparse.Namespace) -> int:
+    return _cmd_check(args)
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from .graph import KnowledgeGraph, summarize
+
+    kg = KnowledgeGraph.load(args.graph)
+    for line in summarize(kg.counts()):
+        print(line)
+    print(f"{'total':<13}{sum(kg.counts().values()):>5} nodes, {kg.graph.number_of_edges()} links")
+    print("graph OK")
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from .export import export
+    from .graph import KnowledgeGraph
+
+    text = export(KnowledgeGraph.load(args.graph), args.format)
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

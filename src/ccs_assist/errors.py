@@ -1,0 +1,55 @@
+"""Every way ccs-assist can refuse, in one tree.
+
+    CcsAssistError                 base: catch this to catch everything we raise on purpose
+    ├── GraphError                 the knowledge in graph/ has problems; `.problems` lists them all
+    │                              (file, line, message), so an editor can fix them in one pass
+    └── QuestionError              a question we will not try to answer (empty, too long, not text)
+
+Interfaces catch these and print `str(error)`: no traceback ever reaches a parent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["CcsAssistError", "GraphError", "Problem", "QuestionError"]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong in the data, pinned to where an editor can find it."""
+
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.message}"
+
+
+class CcsAssistError(Exception):
+    """Base of every error ccs-assist raises on purpose."""
+
+
+class GraphError(CcsAssistError):
+    """The graph files could not be loaded; carries every problem found, not just the first."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems)
+        count = len(self.problems)
+        head = f"{count} problem{'s' if count != 1 else ''} in the graph:"
+        super().__init__("\n".join([head, *(f"  {p}" for p in self.problems)]))
+
+
+class QuestionError(CcsAssistError):
+    """A question that cannot be taken as it is; the message says what to change."""
+
+
+def display_path(path: Path) -> str:
+    """Show data paths relative to the working folder when we can, as editors see them."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

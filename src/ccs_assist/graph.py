@@ -1,0 +1,334 @@
+"""Loading graph/*.yaml into one validated networkx MultiDiGraph, and asking it questions.
+
+Validation never stops at the first problem: an advocate editing the files gets the whole list,
+each with file and line, from one `ccs-assist check`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+from pydantic import ValidationError
+
+from .errors import GraphError, Problem, display_path
+from .loader import line_of, read_yaml, strip_lines
+from .schema import EDGE_RULES, KIND_ONLY_FIELDS, Citation, GraphFile, NodeSpec
+from .text import key
+
+INTENTS_FILE = "intents.yaml"
+
+
+def default_graph_dir() -> Path:
+    """graph/ beside the source tree, unless CCS_ASSIST_GRAPH points elsewhere."""
+    env = os.environ.get("CCS_ASSIST_GRAPH")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[2] / "graph"
+
+
+@dataclass(frozen=True)
+class Node:
+    """A node's data as the answer code reads it."""
+
+    id: str
+    kind: str
+    label: str
+    summary: str = ""
+    detail: str = ""
+    aliases: tuple[str, ...] = ()
+    examples: tuple[str, ...] = ()
+    params: dict[str, Any] = field(default_factory=dict)
+    uncertain: bool = False
+    url: str | None = None
+    section: str | None = None
+    contact: dict[str, str | None] = field(default_factory=dict)
+    file: str = ""
+    line: int = 0
+
+
+@dataclass
+class _Pending:
+    spec: NodeSpec
+    kind: str
+    file: str
+    line: int
+    link_lines: list[int]
+
+
+class KnowledgeGraph:
+    """The validated graph plus the few queries the answer code needs."""
+
+    def __init__(self, graph: nx.MultiDiGraph, directory: Path) -> None:
+        self.graph = graph
+        self.directory = directory
+        self._nodes: dict[str, Node] = {n: data["node"] for n, data in graph.nodes(data=True)}
+
+    # ---- loading --------------------------------------------------------------------------
+
+    @classmethod
+    def load(cls, directory: Path | None = None) -> KnowledgeGraph:
+        """Read and validate every graph file; raise GraphError listing every problem found."""
+        directory = Path(directory) if directory else default_graph_dir()
+        problems: list[Problem] = []
+        if not directory.is_dir():
+            raise GraphError([Problem(display_path(directory), 0, "graph folder not found")])
+        files = sorted(p for p in directory.glob("*.yaml") if p.name != INTENTS_FILE)
+        if not files:
+            raise GraphError([Problem(display_path(directory), 0, "no graph files (*.yaml)")])
+        pending: dict[str, _Pending] = {}
+        for path in files:
+            _read_file(path, pending, problems)
+        graph = _build(pending, problems)
+        if problems:
+            raise GraphError(problems)
+        return cls(graph, directory)
+
+    # ---- queries --------------------------------------------------------------------------
+
+    def __contains__(self, node_id: object) -> bool:
+        return node_id in self._nodes
+
+    def node(self, node_id: str) -> Node:
+        return self._nodes[node_id]
+
+    def nodes(self, kind: str | None = None) -> Iterator[Node]:
+        return (n for n in self._nodes.values() if kind is None or n.kind == kind)
+
+    def out(self, node_id: str, edge_type: str | None = None) -> list[tuple[str, dict[str, Any]]]:
+        """Targets of a node's links (of one type), in the order they were written."""
+        return [
+            (target, data)
+            for _, target, data in self.graph.out_edges(node_id, data=True)
+            if edge_type is None or data["type"] == edge_type
+        ]
+
+    def into(self, node_id: str, edge_type: str | None = None) -> list[tuple[str, dict[str, Any]]]:
+        """Nodes linking to this one (with one type of link)."""
+        return [
+            (origin, data)
+            for origin, _, data in self.graph.in_edges(node_id, data=True)
+            if edge_type is None or data["type"] == edge_type
+        ]
+
+    def sources_of(self, node_id: str) -> list[str]:
+        return [target for target, _ in self.out(node_id, "cites")]
+
+    def citation(self, source_id: str) -> Citation:
+        source = self._nodes[source_id]
+        return Citation(id=source.id, title=source.label, section=source.section, url=source.url)
+
+    def counts(self) -> Counter[str]:
+        return Counter(n.kind for n in self._nodes.values())
+
+
+# ---- validation --------------------------------------------------------------------------
+
+
+def _read_file(path: Path, pending: dict[str, _Pending], problems: list[Problem]) -> None:
+    name = display_path(path)
+    data = read_yaml(path, problems)
+    if data is None:
+        return
+    if not isinstance(data, dict):
+        problems.append(Problem(name, 1, "a graph file must start with 'kind:' and 'nodes:'"))
+        return
+    try:
+        header = GraphFile.model_validate(strip_lines(data) | {"nodes": data.get("nodes") or []})
+    except ValidationError as error:
+        for err in error.errors():
+            field_name = str(err["loc"][0]) if err["loc"] else None
+            problems.append(Problem(name, line_of(data, field_name), _say(err, "file")))
+        return
+    if not isinstance(data.get("nodes"), list) or not data["nodes"]:
+        problems.append(Problem(name, line_of(data, "nodes"), "'nodes:' must be a non-empty list"))
+        return
+    for raw in data["nodes"]:
+        _read_node(raw, header.kind, name, pending, problems)
+
+
+def _read_node(
+    raw: Any, kind: str, name: str, pending: dict[str, _Pending], problems: list[Problem]
+) -> None:
+    if not isinstance(raw, dict):
+        problems.append(Problem(name, 0, f"a node must be a mapping of fields, not {raw!r:.40}"))
+        return
+    line = line_of(raw)
+    try:
+        spec = NodeSpec.model_validate(strip_lines(raw))
+    except ValidationError as error:
+        for err in error.errors():
+            loc = err["loc"]
+            where = line_of(raw, str(loc[0])) if loc else line
+            if len(loc) >= 3 and loc[0] == "links" and isinstance(loc[1], int):
+                links = raw.get("links") or []
+                if loc[1] < len(links):
+                    where = line_of(links[loc[1]], str(loc[2])) or where
+            problems.append(Problem(name, where, _say(err, f"node '{raw.get('id', '?')}'")))
+        return
+    for field_name, kinds in KIND_ONLY_FIELDS.items():
+        if field_name in spec.model_fields_set and kind not in kinds:
+            problems.append(
+                Problem(
+                    name,
+                    line_of(raw, field_name),
+                    f"node '{spec.id}': field '{field_name}' is not used on a {kind} node "
+                    f"(only on: {', '.join(sorted(kinds))})",
+                )
+            )
+    if kind != "source" and not spec.summary:
+        problems.append(Problem(name, line, f"node '{spec.id}': missing 'summary'"))
+    if kind != "source" and not spec.sources:
+        problems.append(
+            Problem(name, line, f"node '{spec.id}': must cite at least one source in 'sources'")
+        )
+    if kind == "source" and not spec.type:
+        problems.append(Problem(name, line, f"source '{spec.id}': missing 'type'"))
+    if spec.id in pending:
+        first = pending[spec.id]
+        problems.append(
+            Problem(name, line, f"duplicate id '{spec.id}' (first at {first.file}:{first.line})")
+        )
+        return
+    link_lines = [line_of(link) for link in raw.get("links") or []]
+    pending[spec.id] = _Pending(spec, kind, name, line, link_lines)
+
+
+def _say(err: Any, what: str) -> str:
+    """A pydantic error in words an editor understands."""
+    loc = ".".join(str(p) for p in err["loc"])
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        return f"{what}: unknown field '{loc}'"
+    if kind == "missing":
+        return f"{what}: missing field '{loc}'"
+    if kind == "literal_error":
+        allowed = err.get("ctx", {}).get("expected", "")
+        return f"{what}: '{loc}' is {err.get('input')!r}, expected one of {allowed}"
+    if kind == "string_pattern_mismatch" and loc == "id":
+        return f"{what}: id must be lower case letters, digits and _ (got {err.get('input')!r})"
+    return f"{what}: '{loc}' {err['msg'].lower()}"
+
+
+def _build(pending: dict[str, _Pending], problems: list[Problem]) -> nx.MultiDiGraph:
+    graph = nx.MultiDiGraph()
+    for node_id, item in pending.items():
+        spec = item.spec
+        graph.add_node(
+            node_id,
+            kind=item.kind,
+            label=spec.label,
+            node=Node(
+                id=node_id,
+                kind=item.kind,
+                label=spec.label,
+                summary=spec.summary or "",
+                detail=spec.detail or "",
+                aliases=tuple(spec.aliases),
+                examples=tuple(spec.examples),
+                params=dict(spec.params),
+                uncertain=spec.uncertain,
+                url=spec.url or (spec.contact.url if spec.contact else None),
+                section=spec.section,
+                contact=spec.contact.model_dump() if spec.contact else {},
+                file=item.file,
+                line=item.line,
+            ),
+        )
+    for node_id, item in pending.items():
+        for source in item.spec.sources:
+            _add_edge(graph, pending, problems, item, node_id, "cites", source, {}, item.line)
+        for link, line in zip(item.spec.links, item.link_lines, strict=True):
+            extra = {k: v for k in ("source", "purpose", "note") if (v := getattr(link, k))}
+            _add_edge(graph, pending, problems, item, node_id, link.type, link.to, extra, line)
+    _check_orphans(graph, pending, problems)
+    _check_alias_clashes(pending, problems)
+    return graph
+
+
+def _add_edge(
+    graph: nx.MultiDiGraph,
+    pending: dict[str, _Pending],
+    problems: list[Problem],
+    item: _Pending,
+    origin: str,
+    edge_type: str,
+    target: str,
+    extra: dict[str, str],
+    line: int,
+) -> None:
+    where = (item.file, line or item.line)
+    if target not in pending:
+        hint = " (listed in 'sources')" if edge_type == "cites" else ""
+        problems.append(
+            Problem(*where, f"'{origin}' {edge_type} '{target}', which does not exist{hint}")
+        )
+        return
+    origins, targets = EDGE_RULES[edge_type]
+    target_kind = pending[target].kind
+    allowed = {item.kind} if targets == "same" else targets
+    if item.kind not in origins or target_kind not in allowed:
+        problems.append(
+            Problem(
+                *where,
+                f"a '{edge_type}' link cannot go from a {item.kind} ('{origin}') "
+                f"to a {target_kind} ('{target}')",
+            )
+        )
+        return
+    if "source" in extra and pending.get(extra["source"], None) is None:
+        problems.append(Problem(*where, f"link source '{extra['source']}' does not exist"))
+        return
+    if "source" in extra and pending[extra["source"]].kind != "source":
+        problems.append(Problem(*where, f"link source '{extra['source']}' is not a source node"))
+        return
+    if "purpose" in extra:
+        purpose = pending.get(extra["purpose"])
+        if edge_type != "provides":
+            problems.append(Problem(*where, "'purpose:' is only used on 'provides' links"))
+            return
+        if purpose is None or purpose.kind != "purpose":
+            problems.append(Problem(*where, f"purpose '{extra['purpose']}' is not a purpose node"))
+            return
+    graph.add_edge(origin, target, key=edge_type, type=edge_type, line=line, **extra)
+
+
+def _check_orphans(
+    graph: nx.MultiDiGraph, pending: dict[str, _Pending], problems: list[Problem]
+) -> None:
+    link_sources = {
+        data["source"] for _, _, data in graph.edges(data=True) if "source" in data
+    }
+    for node_id, item in pending.items():
+        if graph.degree(node_id) == 0 and node_id not in link_sources:
+            what = "nothing cites this source" if item.kind == "source" else "no link at all"
+            problems.append(Problem(item.file, item.line, f"orphan node '{node_id}': {what}"))
+
+
+def _check_alias_clashes(pending: dict[str, _Pending], problems: list[Problem]) -> None:
+    """Two nodes answering to the same name would make the matcher guess; refuse that."""
+    owners: dict[str, str] = {}
+    for node_id, item in pending.items():
+        if item.kind == "source":
+            continue
+        names = {key(item.spec.label)} | {key(a) for a in item.spec.aliases}
+        for name in sorted(n for n in names if n):
+            other = owners.setdefault(name, node_id)
+            if other != node_id:
+                problems.append(
+                    Problem(
+                        item.file,
+                        item.line,
+                        f"name '{name}' of '{node_id}' is already a name of '{other}'",
+                    )
+                )
+
+
+def summarize(counts: Counter[str]) -> Iterable[str]:
+    for kind, count in sorted(counts.items()):
+        yield f"{kind:<13}{count:>5}"

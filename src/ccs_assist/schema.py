@@ -1,0 +1,179 @@
+"""The shapes of data that cross a boundary: graph files coming in, answers going out.
+
+The rules of the graph (which kinds exist, which links may join which kinds, which fields a kind
+may use) live here as tables, so the validator and the docs in graph/README.md speak of one thing.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+NodeKind = Literal[
+    "condition",
+    "program",
+    "service",
+    "purpose",
+    "requirement",
+    "principle",
+    "action",
+    "fact",
+    "term",
+    "organization",
+    "source",
+]
+NODE_KINDS: tuple[str, ...] = NodeKind.__args__  # type: ignore[attr-defined]
+
+EdgeType = Literal[
+    "covered_by",
+    "part_of",
+    "provides",
+    "serves_purpose",
+    "administered_by",
+    "requires",
+    "applies_to",
+    "supports",
+    "involves",
+    "related_to",
+    "cites",
+]
+
+_NOT_SOURCE = frozenset(NODE_KINDS) - {"source"}
+ANY = frozenset(NODE_KINDS)
+
+# type -> (kinds it may start from, kinds it may point to); "same" means: to the same kind as from.
+EDGE_RULES: dict[str, tuple[frozenset[str], frozenset[str] | Literal["same"]]] = {
+    "covered_by": (frozenset({"condition"}), frozenset({"program"})),
+    "part_of": (frozenset({"condition", "program", "service", "organization"}), "same"),
+    "provides": (frozenset({"program"}), frozenset({"service"})),
+    "serves_purpose": (frozenset({"program", "service"}), frozenset({"purpose"})),
+    "administered_by": (frozenset({"program"}), frozenset({"organization"})),
+    "requires": (frozenset({"program"}), frozenset({"requirement"})),
+    "applies_to": (frozenset({"principle", "fact", "requirement", "term", "action"}), _NOT_SOURCE),
+    "supports": (frozenset({"principle"}), frozenset({"action"})),
+    "involves": (
+        frozenset({"action"}),
+        frozenset({"organization", "program", "service", "term"}),
+    ),
+    "related_to": (_NOT_SOURCE, _NOT_SOURCE),
+    "cites": (_NOT_SOURCE, frozenset({"source"})),
+}
+
+# Fields only some kinds use; every other field is common to all kinds.
+KIND_ONLY_FIELDS: dict[str, frozenset[str]] = {
+    "examples": frozenset({"condition"}),
+    "params": frozenset({"requirement", "fact"}),
+    "contact": frozenset({"organization"}),
+    "url": frozenset({"program", "source", "organization"}),
+    "section": frozenset({"source"}),
+    "publisher": frozenset({"source"}),
+    "type": frozenset({"source"}),
+}
+
+SourceType = Literal["statute", "regulation", "agency_page", "publication", "case", "seed"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class LinkSpec(_Strict):
+    """One typed link as written in a graph file."""
+
+    type: EdgeType
+    to: str
+    source: str | None = None
+    purpose: str | None = None
+    note: str | None = None
+
+
+class Contact(_Strict):
+    phone: str | None = None
+    url: str | None = None
+
+
+class NodeSpec(_Strict):
+    """One node as written in a graph file; which fields a kind may use is checked after."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label: str = Field(min_length=1)
+    aliases: list[str] = []
+    summary: str | None = None
+    detail: str | None = None
+    sources: list[str] = []
+    links: list[LinkSpec] = []
+    uncertain: bool = False
+    examples: list[str] = []
+    params: dict[str, int | float | str] = {}
+    contact: Contact | None = None
+    url: str | None = None
+    section: str | None = None
+    publisher: str | None = None
+    type: SourceType | None = None
+
+
+class GraphFile(_Strict):
+    """A whole graph file: one kind, many nodes."""
+
+    kind: NodeKind
+    nodes: list[dict[str, object]]
+
+
+# ---- what goes out -------------------------------------------------------------------------
+
+
+class Citation(BaseModel):
+    """A source an answer rests on, as the graph records it (never composed)."""
+
+    id: str
+    title: str
+    section: str | None = None
+    url: str | None = None
+
+
+class Basis(BaseModel):
+    """A principle, fact or requirement node an answer rests on."""
+
+    id: str
+    kind: str
+    label: str
+
+
+class Step(BaseModel):
+    """One edge walked to build an answer, so an interface can show why."""
+
+    source: str
+    type: str
+    target: str
+
+
+class Referral(BaseModel):
+    """Where to ask when the assistant cannot or should not answer alone."""
+
+    id: str
+    name: str
+    phone: str | None = None
+    url: str | None = None
+
+
+class Answer(BaseModel):
+    """The one contract: the REPL renders it, HTTP and --json serialize it, tests assert on it."""
+
+    question: str
+    intent: str | None = None
+    confidence: float = Field(ge=0.0, le=1.0)
+    answer: str
+    detail: str | None = None
+    citations: list[Citation] = []
+    basis: list[Basis] = []
+    nodes: list[str] = []
+    walk: list[Step] = []
+    entities: dict[str, list[str]] = {}
+    fallback: bool = False
+    clarify: list[str] = []
+    follow_ups: list[str] = []
+    referrals: list[Referral] = []
+    uncertain: bool = False
+    screener: dict[str, object] | None = None
+    session_id: str | None = None

@@ -1,0 +1,105 @@
+"""Turning what a parent types into tokens the matcher can compare.
+
+One normalization serves the graph's labels and aliases and the parent's question, so the two
+always meet on the same terms: case, accents, curly quotes, possessives and punctuation are
+folded, and words are cut to a rough stem ("covered", "covers" -> "cover").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2032": "'"})
+_POSSESSIVE = re.compile(r"(?<=[a-z])'s\b|(?<=s)'(?=\s|$)")
+_APOSTROPHE = re.compile(r"(?<=[a-z])'(?=[a-z])")
+_NON_WORD = re.compile(r"[^a-z0-9$%]+")
+_MONEY = re.compile(r"\$?\s?(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(k|thousand|grand)?\b")
+_AGE = re.compile(
+    r"\b(\d{1,3})(?:\s*-?\s*(?:years?|yrs?|y/?o|year-old|yo)\b|\s+(?:months?|mos?)\b)?"
+)
+
+# Common English words: never "corrected" into domain words, never counted as content.
+STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been before
+    being below between both but by can could did do does doing done down during each either else
+    ever every few for from further get gets getting got had has have having he her here hers him
+    himself his how i if in into is it its itself just me might more most much must my myself no
+    nor not now of off on once only or other our ours out over own per please same she should so
+    some such than that the their them then there these they this those through to too under
+    until up us very was we were what when where which while who whom whose why will with would
+    you your yours yourself ok okay hi hello thanks thank im ive id dont doesnt isnt wont cant
+    didnt arent wasnt shouldnt hasnt havent let lets really still even yet anyone someone
+    something anything ever one two three""".split()
+)
+
+
+def fold(text: str) -> str:
+    """Lower case, plain quotes, no accents, no possessives: the common ground for matching."""
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES).lower()
+    text = "".join(
+        ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
+    )
+    text = _POSSESSIVE.sub("", text)
+    return _APOSTROPHE.sub("", text)
+
+
+def words(text: str) -> list[str]:
+    """The folded words of a text, punctuation dropped ("Medi-Cal" -> ["medi", "cal"])."""
+    return [w for w in _NON_WORD.split(fold(text).replace("$", " ").replace("%", " ")) if w]
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """A rough, consistent stem; the same word always lands on the same stem."""
+    if len(word) <= 3 or word.isdigit():
+        return word
+    for suffix, keep in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", "e"), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            if suffix == "s" and word.endswith(("ss", "us", "is")):
+                continue
+            word = word[: len(word) - len(suffix)] + keep
+            break
+    if word.endswith("e") and len(word) > 4:
+        word = word[:-1]
+    return word
+
+
+def stems(text: str) -> tuple[str, ...]:
+    """Words of a text, stemmed: the unit cue phrases and aliases are compared in."""
+    return tuple(stem(w) for w in words(text))
+
+
+def key(text: str) -> str:
+    """One string per name, so "Cerebral Palsy" and "cerebral-palsy's" collide on purpose."""
+    return " ".join(stems(text))
+
+
+def money_amounts(text: str) -> list[int]:
+    """Dollar amounts a parent wrote ("$62,000", "62k", "62 thousand"), biggest first."""
+    found: list[int] = []
+    for match in _MONEY.finditer(fold(text)):
+        digits, scale = match.group(1), match.group(2)
+        raw = match.group(0)
+        if not (raw.startswith("$") or scale or "," in digits):
+            continue
+        value = float(digits.replace(",", ""))
+        if scale:
+            value *= 1000
+        found.append(int(value))
+    return sorted(found, reverse=True)
+
+
+def ages(text: str) -> list[float]:
+    """Ages in years a parent wrote ("19 year old", "18 months", "she is 20")."""
+    folded = fold(text)
+    out: list[float] = []
+    for match in _AGE.finditer(folded):
+        unit = match.group(0)
+        number = int(match.group(1))
+        if re.search(r"months?|mos?\b", unit):
+            out.append(number / 12)
+        elif re.search(r"year|yr|y/?o|yo", unit):
+            out.append(float(number))
+    return out
