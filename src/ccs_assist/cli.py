@@ -46,6 +46,17 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=("json", "graphml", "dot"), default="json")
     export.add_argument("--output", "-o", type=Path, help="file to write (default: stdout)")
     export.set_defaults(handler=_cmd_export)
+
+    ask = sub.add_parser("ask", help='answer one question: ccs-assist ask "Is CP covered?"')
+    ask.add_argument("question", nargs="+", help="the question (quote it)")
+    ask.add_argument("--json", action="store_true", help="print the Answer as JSON")
+    ask.set_defaults(handler=_cmd_ask)
+
+    batch = sub.add_parser(
+        "batch",
+        help="answer JSON lines {question, session} or plain lines from stdin, one JSON per line",
+    )
+    batch.set_defaults(handler=_cmd_batch)
     return parser
 
 
@@ -56,12 +67,35 @@ def _cmd_chat(args: argparse.Namespace) -> int:
 def _cmd_check(args: argparse.Namespace) -> int:
     from .graph import KnowledgeGraph, summarize
 
+    from .intents import load_catalogue
+
     kg = KnowledgeGraph.load(args.graph)
+    catalogue = load_catalogue(kg)
     for line in summarize(kg.counts()):
         print(line)
     print(f"{'total':<13}{sum(kg.counts().values()):>5} nodes, {kg.graph.number_of_edges()} links")
+    print(f"{'intents':<13}{len(catalogue.intents):>5}")
     print("graph OK")
     return 0
+
+
+def _cmd_ask(args: argparse.Namespace) -> int:
+    from .assistant import Assistant
+    from .render import render
+
+    answer = Assistant(args.graph).ask(" ".join(args.question))
+    if args.json:
+        print(answer.model_dump_json(indent=2))
+    else:
+        print(render(answer))
+    return 0
+
+
+def _cmd_batch(args: argparse.Namespace) -> int:
+    from .assistant import Assistant
+    from .batch import run_batch
+
+    return run_batch(Assistant(args.graph), sys.stdin, sys.stdout)
 
 
 def _cmd_export(args: argparse.Namespace) -> int:

@@ -1,0 +1,488 @@
+"""One small function per kind of question: walk the graph, return a Draft of the answer.
+
+Facts, numbers and citations come from graph nodes and links; only the connecting words are
+written here. A handler returns None when the graph cannot answer, and the caller falls back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .graph import KnowledgeGraph, Node
+from .intents import Intent
+from .matcher import Analysis
+from .schema import Answer, Basis, Citation, Referral, Step
+
+UNCERTAIN_NOTE = (
+    "Part of this is not fully confirmed in the sources we checked; please confirm it with the "
+    "office named below before you rely on it."
+)
+
+
+@dataclass
+class Draft:
+    """An answer being built: text parts plus the graph walk behind them."""
+
+    lead: list[str] = field(default_factory=list)
+    bullets: list[str] = field(default_factory=list)
+    detail: list[str] = field(default_factory=list)
+    basis: list[str] = field(default_factory=list)
+    walk: list[Step] = field(default_factory=list)
+    edge_sources: list[str] = field(default_factory=list)
+    referrals: list[str] = field(default_factory=list)
+    fallback: bool = False
+    substantive: bool = True
+    bullets_title: str = ""
+
+    def rest_on(self, *node_ids: str) -> None:
+        for node_id in node_ids:
+            if node_id not in self.basis:
+                self.basis.append(node_id)
+
+    def step(self, source: str, edge_type: str, target: str, data: dict[str, object]) -> None:
+        self.walk.append(Step(source=source, type=edge_type, target=target))
+        if isinstance(data.get("source"), str):
+            self.edge_sources.append(str(data["source"]))
+
+
+@dataclass
+class Turn:
+    """What a handler knows: the question, the entities (question first, then memory)."""
+
+    analysis: Analysis
+    entities: dict[str, list[str]]
+    intent: Intent
+    last_detail: str | None = None
+
+
+HandlerFn = Callable[[KnowledgeGraph, Turn], Draft | None]
+
+
+def first(turn: Turn, kind: str) -> str | None:
+    found = turn.entities.get(kind) or []
+    return found[0] if found else None
+
+
+# ---- handlers ------------------------------------------------------------------------------
+
+
+def topic(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
+    """Answer from the nodes the intent names: summaries first, details on request."""
+    spec = turn.intent.spec
+    if not spec.answer:
+        return None
+    draft = Draft()
+    if spec.lead:
+        draft.lead.append(spec.lead)
+    main = [kg.node(n) for n in spec.answer]
+    for node in main:
+        draft.rest_on(node.id)
+        if node.kind == "action":
+            draft.bullets_title = draft.bullets_title or "What you can do:"
+            draft.bullets.append(_bullet(node))
+        elif spec.lead and len(main) > 2:
+            draft.bullets.append(_bullet(node))
+        else:
+            draft.lead.append(node.summary)
+        if node.detail:
+            draft.detail.append(node.detail)
+    for node_id in spec.also:
+        node = kg.node(node_id)
+        draft.rest_on(node_id)
+        draft.detail.append(f"{node.label}: {node.summary}")
+    _actions_from_principles(kg, draft, main)
+    return draft
+
+
+def describe(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
+    """What is X: the node's own summary, plus the one link a parent most needs next."""
+    target = _most_specific(turn)
+    if target is None:
+        return None
+    node = kg.node(target)
+    if node.kind == "condition":
+        return condition_covered(kg, turn)
+    draft = Draft(lead=[node.summary])
+    draft.rest_on(node.id)
+    if node.detail:
+        draft.detail.append(node.detail)
+    if node.kind == "program":
+        for org, data in kg.out(node.id, "administered_by")[:2]:
+            draft.step(node.id, "administered_by", org, data)
+            draft.detail.append(f"Run by: {kg.node(org).label}.")
+    if node.kind == "service":
+        providers = _providers(kg, node.id, draft)
+        if providers:
+            draft.detail.append("Who gives it: " + "; ".join(providers) + ".")
+    if node.kind == "organization" and node.contact:
+        contact = ", ".join(v for v in node.contact.values() if v)
+        if contact:
+            draft.detail.append(f"Contact: {contact}.")
+    return draft
+
+
+def condition_covered(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
+    """Is condition X covered: its CCS group, MTP coverage, and who decides."""
+    condition = first(turn, "condition")
+    rule = "req_medical_condition" if "req_medical_condition" in kg else None
+    if condition is None:
+        draft = Draft(fallback=True, referrals=["county_ccs_office"])
+        draft.lead.append(
+            "I could not find that condition in my list of CCS condition groups, so I can't say "
+            "whether it is covered."
+        )
+        if rule:
+            draft.lead.append(kg.node(rule).summary)
+            draft.rest_on(rule)
+        return draft
+    node = kg.node(condition)
+    draft = Draft()
+    draft.rest_on(node.id)
+    groups = [g for g, _ in kg.out(node.id, "part_of")]
+    programs = [(p, d) for p, d in kg.out(node.id, "covered_by")]
+    for group in groups:
+        draft.step(node.id, "part_of", group, {})
+        programs += [(p, d) for p, d in kg.out(group, "covered_by")]
+        draft.rest_on(group)
+    seen: set[str] = set()
+    names: list[str] = []
+    for program, data in programs:
+        if program in seen:
+            continue
+        seen.add(program)
+        origin = node.id if (program, data) in kg.out(node.id, "covered_by") else groups[0]
+        draft.step(origin, "covered_by", program, data)
+        names.append(kg.node(program).label)
+    if not names:
+        return None
+    group_text = f" ({kg.node(groups[0]).label})" if groups else ""
+    draft.lead.append(
+        f"Yes, {node.label}{group_text} is a kind of condition that {_join(names)} can cover."
+    )
+    draft.lead.append(node.summary)
+    if rule:
+        draft.detail.append(kg.node(rule).summary)
+        draft.rest_on(rule)
+    if node.detail:
+        draft.detail.append(node.detail)
+    for group in groups:
+        if kg.node(group).summary:
+            draft.detail.append(kg.node(group).summary)
+    draft.referrals.append("county_ccs_office")
+    return draft
+
+
+def conditions_list(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
+    """Which conditions count: the CCS condition groups with their examples."""
+    groups = [
+        n
+        for n in kg.nodes("condition")
+        if n.examples and any(p == "ccs" for p, _ in kg.out(n.id, "covered_by"))
+    ]
+    if not groups:
+        return None
+    draft = topic(kg, turn) or Draft()
+    draft.bullets_title = "Groups of conditions CCS can cover, with examples:"
+    for group in groups:
+        example = f" (for example {', '.join(group.examples[:3])})" if group.examples else ""
+        draft.bullets.append(f"{group.label}{example}")
+        draft.step(group.id, "covered_by", "ccs", {})
+        draft.rest_on(group.id)
+    return draft
+
+
+def service_providers(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
+    """Who gives OT / PT / speech, and for what purpose; answers for one program if named."""
+    service = first(turn, "service")
+    if service is None:
+        return topic(kg, turn)
+    node = kg.node(service)
+    draft = Draft()
+    draft.rest_on(node.id)
+    asked = _programs_asked(kg, turn)
+    lines = _providers(kg, service, draft, only=asked or None)
+    if asked and not lines:
+        names = _join([kg.node(p).label for p in asked])
+        draft.lead.append(f"My information does not show {names} giving {node.label.lower()}.")
+        lines = _providers(kg, service, draft)
+        if lines:
+            draft.bullets_title = "Where it can come from:"
+            draft.bullets.extend(lines)
+    elif lines:
+        if asked:
+            draft.lead.append(f"Yes. {lines[0]}.")
+            draft.bullets.extend(lines[1:])
+        else:
+            draft.lead.append(f"{node.label} can come from more than one place, for different reasons:")
+            draft.bullets.extend(lines)
+    else:
+        draft.lead.append(node.summary)
+    for principle in turn.intent.spec.answer:
+        draft.detail.append(kg.node(principle).summary)
+        draft.rest_on(principle)
+    if node.detail:
+        draft.detail.append(node.detail)
+    return draft
+
+
+def program_covers(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
+    """What does a program cover: the services it provides, from its `provides` links."""
+    programs = turn.entities.get("program") or ["ccs"]
+    program = programs[0]
+    provided = kg.out(program, "provides")
+    if not provided:
+        return None
+    node = kg.node(program)
+    draft = Draft(lead=[f"{node.label} can provide or pay for:"])
+    draft.rest_on(program)
+    seen: set[str] = set()
+    for service, data in provided:
+        if service in seen:
+            continue
+        seen.add(service)
+        draft.step(program, "provides", service, data)
+        draft.bullets.append(_bullet(kg.node(service)))
+        draft.rest_on(service)
+    for node_id in turn.intent.spec.answer:
+        draft.detail.append(kg.node(node_id).summary)
+        draft.rest_on(node_id)
+    return draft
+
+
+def age_check(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
+    """Is my child too old: compare the age asked about with the age limit in the graph."""
+    rule = kg.node("req_age")
+    limit = rule.params.get("max_age_exclusive")
+    draft = Draft()
+    draft.rest_on(rule.id)
+    age = turn.analysis.ages[0] if turn.analysis.ages else None
+    if age is None or not isinstance(limit, int | float):
+        draft.lead.append(rule.summary)
+    elif age < limit:
+        draft.lead.append(
+            f"No. At {age:g}, your child is under {limit:g}, so age does not rule CCS out. "
+            f"CCS serves children until they turn {limit:g}."
+        )
+    else:
+        draft.lead.append(
+            f"Yes, for CCS itself: it serves only children under {limit:g}, and your child is "
+            f"{age:g}. Adult care goes through other coverage such as Medi-Cal or private insurance."
+        )
+    if rule.detail:
+        draft.detail.append(rule.detail)
+    return draft
+
+
+def income_check(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
+    """Over the income line: compare a stated income with the numbers in req_income."""
+    rule = kg.node("req_income")
+    limit = rule.params.get("agi_limit")
+    share = rule.params.get("cost_share_percent")
+    draft = Draft()
+    draft.rest_on(rule.id)
+    income = turn.analysis.amounts[0] if turn.analysis.amounts else None
+    if income is None or not isinstance(limit, int | float) or not isinstance(share, int | float):
+        draft.lead.append(rule.summary)
+    elif income <= limit:
+        draft.lead.append(
+            f"At ${income:,.0f} your family is at or under the ${limit:,.0f} line, so you meet "
+            "CCS's income rule."
+        )
+    else:
+        draft.lead.append(
+            f"${income:,.0f} is over the ${limit:,.0f} line, but your child may still qualify: "
+            f"CCS also accepts families whose cost of care for the CCS condition is expected to be "
+            f"more than {share:g}% of their adjusted gross income. For ${income:,.0f} that is "
+            f"more than ${income * share / 100:,.0f} a year."
+        )
+    if rule.detail:
+        draft.detail.append(rule.detail)
+    for node_id in turn.intent.spec.answer:
+        if node_id != rule.id:
+            draft.lead.append(kg.node(node_id).summary)
+            draft.rest_on(node_id)
+    return draft
+
+
+def more_detail(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
+    if not turn.last_detail:
+        return Draft(
+            lead=["Ask me a question first, then say 'tell me more' for the details."],
+            substantive=False,
+        )
+    return Draft(lead=[turn.last_detail], substantive=False)
+
+
+def smalltalk(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
+    spec = turn.intent.spec
+    return Draft(lead=[spec.lead or spec.title], substantive=False)
+
+
+def decline(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
+    return Draft(fallback=True, substantive=False)
+
+
+HANDLERS: dict[str, HandlerFn] = {
+    "topic": topic,
+    "describe": describe,
+    "condition_covered": condition_covered,
+    "conditions_list": conditions_list,
+    "service_providers": service_providers,
+    "program_covers": program_covers,
+    "age_check": age_check,
+    "income_check": income_check,
+    "more_detail": more_detail,
+    "smalltalk": smalltalk,
+    "decline": decline,
+}
+
+
+# ---- helpers -------------------------------------------------------------------------------
+
+
+def _bullet(node: Node) -> str:
+    return f"{node.label}: {node.summary}" if node.summary else node.label
+
+
+def _join(names: list[str]) -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _most_specific(turn: Turn) -> str | None:
+    """The entity a 'what is' question is about: the longest name found in the question."""
+    entities = sorted(turn.analysis.entities, key=lambda e: (e.end - e.start), reverse=True)
+    if entities:
+        return entities[0].node_id
+    for kind in ("service", "program", "condition", "term", "organization"):
+        if turn.entities.get(kind):
+            return turn.entities[kind][0]
+    return None
+
+
+def _programs_asked(kg: KnowledgeGraph, turn: Turn) -> list[str]:
+    """Programs the parent named, directly or through who runs them ("the school")."""
+    asked = list(turn.entities.get("program") or [])
+    for org in turn.entities.get("organization") or []:
+        for program, _ in kg.into(org, "administered_by"):
+            if program not in asked:
+                asked.append(program)
+    return asked
+
+
+def _providers(
+    kg: KnowledgeGraph, service: str, draft: Draft, only: list[str] | None = None
+) -> list[str]:
+    """'Program (run by X): for purpose' lines for every program that provides the service."""
+    lines: list[str] = []
+    for program, data in kg.into(service, "provides"):
+        if only and program not in only and not any(
+            parent in only for parent, _ in kg.out(program, "part_of")
+        ):
+            continue
+        draft.step(program, "provides", service, data)
+        draft.rest_on(program)
+        text = kg.node(program).label
+        runners = [kg.node(o).label for o, _ in kg.out(program, "administered_by")]
+        if runners:
+            text += f" (run by {_join(runners)})"
+        purpose = data.get("purpose")
+        if isinstance(purpose, str):
+            draft.rest_on(purpose)
+            text += f" gives it for {kg.node(purpose).label.lower()}"
+            text += f": {kg.node(purpose).summary}" if kg.node(purpose).summary else ""
+        lines.append(text.rstrip("."))
+    return lines
+
+
+def _actions_from_principles(kg: KnowledgeGraph, draft: Draft, nodes: list[Node]) -> None:
+    """Principles point at the actions they support; offer those as next steps in detail."""
+    actions: list[str] = []
+    for node in nodes:
+        if node.kind != "principle":
+            continue
+        for action, data in kg.out(node.id, "supports"):
+            draft.step(node.id, "supports", action, data)
+            if action not in actions and action not in draft.basis:
+                actions.append(action)
+    if actions:
+        draft.detail.append(
+            "Steps that follow from this: " + "; ".join(kg.node(a).label for a in actions[:5]) + "."
+        )
+
+
+# ---- finishing -----------------------------------------------------------------------------
+
+
+def finish(
+    kg: KnowledgeGraph,
+    draft: Draft,
+    *,
+    question: str,
+    intent: str | None,
+    confidence: float,
+    entities: dict[str, list[str]],
+    follow_ups: list[str],
+    default_referrals: list[str],
+) -> Answer:
+    """Turn a Draft into the Answer contract: text, citations taken from the graph, the walk."""
+    citations: list[Citation] = []
+    seen: set[str] = set()
+    for node_id in draft.basis:
+        for source in kg.sources_of(node_id):
+            if source not in seen:
+                seen.add(source)
+                citations.append(kg.citation(source))
+    for source in draft.edge_sources:
+        if source not in seen and source in kg:
+            seen.add(source)
+            citations.append(kg.citation(source))
+    uncertain = any(kg.node(n).uncertain for n in draft.basis)
+    text = " ".join(p.strip() for p in draft.lead if p.strip())
+    if draft.bullets:
+        title = f"\n{draft.bullets_title}" if draft.bullets_title else ""
+        text += title + "\n" + "\n".join(f"- {b}" for b in draft.bullets)
+    if uncertain:
+        text += "\n" + UNCERTAIN_NOTE
+    referral_ids = draft.referrals or (default_referrals if draft.fallback or uncertain else [])
+    referrals = [_referral(kg.node(r)) for r in referral_ids if r in kg]
+    if draft.fallback and not text:
+        text = (
+            "I'm sorry, I can't answer that one. I only know about California Children's Services "
+            "(CCS), its Medical Therapy Program, and how they fit with your child's IEP at school."
+        )
+    if draft.fallback and referrals:
+        text += "\nFor help, you can ask: " + "; ".join(_referral_text(r) for r in referrals) + "."
+    nodes: list[str] = []
+    for node_id in [*draft.basis, *(s.target for s in draft.walk)]:
+        if node_id not in nodes:
+            nodes.append(node_id)
+    return Answer(
+        question=question,
+        intent=None if draft.fallback else intent,
+        confidence=0.0 if draft.fallback else confidence,
+        answer=text.strip(),
+        detail="\n\n".join(d for d in draft.detail if d) or None,
+        citations=citations if draft.substantive or draft.fallback else [],
+        basis=[Basis(id=n, kind=kg.node(n).kind, label=kg.node(n).label) for n in draft.basis],
+        nodes=nodes,
+        walk=draft.walk,
+        entities=entities,
+        fallback=draft.fallback,
+        follow_ups=follow_ups,
+        referrals=referrals,
+        uncertain=uncertain,
+    )
+
+
+def _referral(node: Node) -> Referral:
+    return Referral(
+        id=node.id, name=node.label, phone=node.contact.get("phone"), url=node.url
+    )
+
+
+def _referral_text(referral: Referral) -> str:
+    extra = ", ".join(x for x in (referral.phone, referral.url) if x)
+    return f"{referral.name} ({extra})" if extra else referral.name

@@ -1,0 +1,98 @@
+"""The one library API every interface calls.
+
+    from ccs_assist import Assistant
+    assistant = Assistant()                      # loads and validates graph/ once
+    chat = assistant.conversation()
+    print(chat.ask("Is spina bifida covered by CCS?").answer)
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+from .answers import Draft, finish
+from .dialogue import Conversation
+from .errors import QuestionError
+from .graph import KnowledgeGraph
+from .intents import load_catalogue
+from .matcher import Analysis, Matcher
+from .schema import Answer, Referral
+
+FALLBACK_TEXT = (
+    "I'm sorry, I don't know the answer to that. I can only answer questions about California "
+    "Children's Services (CCS), its Medical Therapy Program, and how they fit with your child's "
+    "IEP at school, and I only say what my sources back up."
+)
+
+
+class Assistant:
+    """Holds the graph and the prebuilt indexes; conversations share it and stay cheap."""
+
+    def __init__(self, graph_dir: Path | str | None = None) -> None:
+        self.kg = KnowledgeGraph.load(Path(graph_dir) if graph_dir else None)
+        self.catalogue = load_catalogue(self.kg)
+        self.matcher = Matcher(self.kg, self.catalogue)
+        settings = self.catalogue.settings
+        self.threshold = settings.fallback_below
+        self.gap = settings.clarify_gap
+        self.max_chars = settings.max_question_chars
+        self.referrals = list(settings.referrals)
+
+    def conversation(self, session_id: str | None = None) -> Conversation:
+        return Conversation(self, session_id)
+
+    def ask(self, question: object) -> Answer:
+        """A one-off question with no memory of earlier ones."""
+        return self.conversation().ask(question)
+
+    def terms(self) -> list[str]:
+        """Names of the graph's conditions, programs, services and terms, for completion."""
+        out: set[str] = set()
+        for node in self.kg.nodes():
+            if node.kind in {"condition", "program", "service", "term", "organization"}:
+                out.add(node.label)
+                out.update(node.aliases)
+        return sorted(out, key=str.lower)
+
+    # ---- shared pieces for conversations --------------------------------------------------
+
+    def clean(self, text: object) -> str:
+        """Check a question is text of a sane size; drop control characters."""
+        if isinstance(text, bytes):
+            try:
+                text = text.decode("utf-8")
+            except UnicodeDecodeError:
+                raise QuestionError("the question is not UTF-8 text") from None
+        if not isinstance(text, str):
+            raise QuestionError(f"a question must be text, not {type(text).__name__}")
+        if len(text) > self.max_chars:
+            raise QuestionError(
+                f"the question is {len(text):,} characters long; please keep it under "
+                f"{self.max_chars:,} characters"
+            )
+        kept = (ch if ch in "\n\t" or not unicodedata.category(ch).startswith("C") else " "
+                for ch in text)
+        return " ".join("".join(kept).split())
+
+    def fallback_referrals(self) -> list[Referral]:
+        draft = Draft(fallback=True, referrals=self.referrals)
+        return finish(
+            self.kg, draft, question="", intent=None, confidence=0.0, entities={},
+            follow_ups=[], default_referrals=self.referrals,
+        ).referrals
+
+    def fallback(self, question: str, analysis: Analysis | None = None) -> Answer:
+        draft = Draft(fallback=True, lead=[FALLBACK_TEXT], referrals=self.referrals)
+        entities: dict[str, list[str]] = {}
+        if analysis is not None:
+            for entity in analysis.entities:
+                entities.setdefault(entity.kind, []).append(entity.node_id)
+        return finish(
+            self.kg, draft, question=question, intent=None, confidence=0.0,
+            entities=entities, follow_ups=[], default_referrals=self.referrals,
+        )
+
+    def notice(self, question: str, text: str) -> Answer:
+        """A non-substantive reply (a greeting, a prompt, a clarification): no citations."""
+        return Answer(question=question, intent=None, confidence=1.0, answer=text)

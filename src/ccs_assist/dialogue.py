@@ -1,0 +1,257 @@
+"""A conversation: what was said before, pending clarifications, and the screener's state.
+
+Memory is small and explicit: the latest entities of each kind, the last intent and its detail.
+It lets "my son has CP" ... "does CCS cover his PT?" ... "and at school?" work, and `reset`
+forgets all of it.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass, field
+
+from .answers import HANDLERS, Draft, Turn, finish
+from .errors import QuestionError
+from .intents import Intent
+from .matcher import Analysis, Scored
+from .schema import Answer
+from .screener import STOP_WORDS, Screener
+from .text import STOPWORDS, words
+
+FOLLOW_ON = re.compile(r"^\s*(and|also|plus|what about|how about|same for|what if it s|and for)\b")
+RESET_PHRASES = frozenset({"reset", "start over", "new question", "forget that", "new child"})
+CHOICE = re.compile(r"^\s*(?:option\s*)?([12])\b")
+
+
+@dataclass
+class Memory:
+    entities: dict[str, list[str]] = field(default_factory=dict)
+    last_intent: str | None = None
+    last_detail: str | None = None
+    pending: list[tuple[str, Analysis]] | None = None
+
+    def remember(self, analysis: Analysis) -> None:
+        for entity in reversed(analysis.entities):
+            seen = self.entities.setdefault(entity.kind, [])
+            if entity.node_id in seen:
+                seen.remove(entity.node_id)
+            seen.insert(0, entity.node_id)
+
+    def tokens(self) -> set[str]:
+        out = {f"@{kind}" for kind, ids in self.entities.items() if ids}
+        out |= {f"@{i}" for ids in self.entities.values() for i in ids}
+        return out
+
+
+class Conversation:
+    """One parent's conversation; cheap to create, holds no graph data of its own."""
+
+    def __init__(self, assistant: object, session_id: str | None = None) -> None:
+        from .assistant import Assistant
+
+        assert isinstance(assistant, Assistant)
+        self.assistant = assistant
+        self.session_id = session_id or uuid.uuid4().hex
+        self.memory = Memory()
+        self.screener: Screener | None = None
+        self.last: Answer | None = None
+
+    def reset(self) -> None:
+        self.memory = Memory()
+        self.screener = None
+        self.last = None
+
+    def ask(self, text: object) -> Answer:
+        question = self.assistant.clean(text)
+        answer = self._answer(question)
+        answer.session_id = self.session_id
+        self.last = answer
+        if answer.detail:
+            self.memory.last_detail = answer.detail
+        return answer
+
+    # ---- the turn ----------------------------------------------------------------------------
+
+    def _answer(self, question: str) -> Answer:
+        a = self.assistant
+        folded = " ".join(words(question))
+        if not folded:
+            return a.notice(question, "Please type a question about CCS, the Medical Therapy "
+                            "Program or your child's IEP.")
+        if folded in RESET_PHRASES:
+            self.reset()
+            return a.notice(question, "OK, I've forgotten this conversation. What would you like "
+                            "to know?")
+        if self.screener is not None:
+            if folded in STOP_WORDS:
+                self.screener = None
+                return a.notice(question, "OK, I've stopped the eligibility check. Ask me anything.")
+            return self._screen(question)
+        analysis = a.matcher.analyze(question)
+        if self.memory.pending:
+            chosen = self._choice(folded, analysis)
+            self.memory.pending = None
+            if chosen is not None:
+                intent, original = chosen
+                return self._run(original.text, original, intent, 1.0 * a.threshold + 0.3)
+        scored = a.matcher.score(analysis, self.memory.tokens())
+        follow = self._follow_on(folded, analysis, scored)
+        if follow is not None:
+            return self._run(question, analysis, follow, max(a.threshold, 0.5), follow_on=True)
+        usable = [s for s in scored if s.confidence >= a.threshold]
+        if not usable:
+            if self._only_entities(analysis):
+                return self._run(question, analysis, a.catalogue.intents["what_is"], 0.6)
+            self.memory.remember(analysis)
+            return a.fallback(question, analysis)
+        top = usable[0]
+        if top.intent.spec.handler == "screener":
+            return self._start_screener(question, top.confidence)
+        if top.intent.spec.handler == "decline":
+            return a.fallback(question, analysis)
+        close = [s for s in usable[1:] if s.confidence >= top.confidence - a.gap]
+        close = [s for s in close if s.intent.spec.handler not in ("decline", "smalltalk")]
+        if close and not self._same_answer(top, close[0]):
+            return self._clarify(question, analysis, top, close[0])
+        for candidate in usable:
+            answer = self._run(question, analysis, candidate.intent, candidate.confidence)
+            if not answer.fallback or candidate is usable[-1]:
+                return answer
+        return a.fallback(question, analysis)
+
+    def _run(
+        self,
+        question: str,
+        analysis: Analysis,
+        intent: Intent,
+        confidence: float,
+        follow_on: bool = False,
+    ) -> Answer:
+        a = self.assistant
+        entities = self._entities(analysis, intent, follow_on)
+        turn = Turn(analysis, entities, intent, self.memory.last_detail)
+        draft: Draft | None = HANDLERS[intent.spec.handler](a.kg, turn)
+        self.memory.remember(analysis)
+        if draft is None:
+            return a.fallback(question, analysis)
+        if intent.spec.handler != "more_detail":
+            self.memory.last_intent = intent.id
+        return finish(
+            a.kg,
+            draft,
+            question=question,
+            intent=intent.id,
+            confidence=min(1.0, confidence),
+            entities=entities,
+            follow_ups=list(intent.spec.follow_ups),
+            default_referrals=a.referrals,
+        )
+
+    def _entities(self, analysis: Analysis, intent: Intent, follow_on: bool) -> dict[str, list[str]]:
+        """Entities from the question, filled in from memory where the question is silent."""
+        here: dict[str, list[str]] = {}
+        for entity in analysis.entities:
+            here.setdefault(entity.kind, [])
+            if entity.node_id not in here[entity.kind]:
+                here[entity.kind].append(entity.node_id)
+        if follow_on:
+            merged = {k: list(v) for k, v in self.memory.entities.items()}
+            if {"program", "organization"} & here.keys():
+                merged.pop("program", None)
+                merged.pop("organization", None)
+            merged.update(here)
+            return merged
+        for need in (*intent.spec.needs, "condition"):
+            if need not in here and self.memory.entities.get(need):
+                here[need] = list(self.memory.entities[need][:1])
+        return here
+
+    def _follow_on(self, folded: str, analysis: Analysis, scored: list[Scored]) -> Intent | None:
+        """'and at school?': a short question that leans on the last one reuses its intent."""
+        last = self.memory.last_intent
+        if last is None or not FOLLOW_ON.match(folded):
+            return None
+        content = [w for w in folded.split() if w not in STOPWORDS]
+        top = scored[0].confidence if scored else 0.0
+        if len(content) > 6 or (top >= self.assistant.threshold and len(content) > 3):
+            return None
+        return self.assistant.catalogue.intents.get(last)
+
+    def _only_entities(self, analysis: Analysis) -> bool:
+        """A question that is nothing but a name ("IEP?", "whole child model") means 'what is'."""
+        if not analysis.entities:
+            return False
+        covered = {i for e in analysis.entities for i in range(e.start, e.end)}
+        rest = [
+            w for i, w in enumerate(analysis.words) if i not in covered and w not in STOPWORDS
+        ]
+        return not rest
+
+    @staticmethod
+    def _same_answer(one: Scored, two: Scored) -> bool:
+        a, b = one.intent.spec, two.intent.spec
+        return a.handler == b.handler and a.answer == b.answer
+
+    def _clarify(self, question: str, analysis: Analysis, one: Scored, two: Scored) -> Answer:
+        self.memory.pending = [(one.intent.id, analysis), (two.intent.id, analysis)]
+        options = [one.intent.spec.title, two.intent.spec.title]
+        text = (
+            "I want to be sure I answer the right question. Did you mean:\n"
+            f"1. {options[0]}\n2. {options[1]}\nReply 1 or 2, or ask again in other words."
+        )
+        answer = self.assistant.notice(question, text)
+        answer.clarify = options
+        answer.confidence = one.confidence
+        return answer
+
+    def _choice(self, folded: str, analysis: Analysis) -> tuple[Intent, Analysis] | None:
+        pending = self.memory.pending or []
+        match = CHOICE.match(folded)
+        catalogue = self.assistant.catalogue.intents
+        if match:
+            intent_id, original = pending[int(match.group(1)) - 1]
+            return catalogue[intent_id], original
+        for intent_id, original in pending:
+            title = " ".join(words(catalogue[intent_id].spec.title))
+            if folded and folded in title:
+                return catalogue[intent_id], original
+        return None
+
+    # ---- the screener ------------------------------------------------------------------------
+
+    def _start_screener(self, question: str, confidence: float) -> Answer:
+        a = self.assistant
+        self.screener = Screener(a.kg, a.matcher, a.catalogue.counties)
+        answer = a.notice(question, self.screener.start())
+        answer.intent = "screener"
+        answer.confidence = confidence
+        answer.screener = self.screener.state()
+        return answer
+
+    def _screen(self, question: str) -> Answer:
+        a = self.assistant
+        screener = self.screener
+        assert screener is not None
+        reply = screener.handle(question)
+        draft = Draft(lead=[reply.text])
+        if reply.requirement:
+            draft.rest_on(reply.requirement)
+        draft.rest_on(*reply.extra_basis)
+        if not reply.requirement and not reply.extra_basis:
+            draft.substantive = False
+        answer = finish(
+            a.kg,
+            draft,
+            question=question,
+            intent="screener",
+            confidence=1.0,
+            entities={},
+            follow_ups=[],
+            default_referrals=[],
+        )
+        answer.screener = screener.state() | {"done": reply.done}
+        if reply.done:
+            self.screener = None
+            answer.referrals = [r for r in a.fallback_referrals() if r.id == "county_ccs_office"]
+        return answer

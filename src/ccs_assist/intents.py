@@ -1,0 +1,185 @@
+"""The intent catalogue: graph/intents.yaml read and checked against the graph.
+
+Cue phrases are data so that an advocate can teach the assistant a new way parents ask without
+touching Python. Each cue is a few words; it fires when all its words (stemmed) appear in the
+question, in any order. `@kind` or `@node_id` in a cue stands for an entity the matcher found.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import GraphError, Problem, display_path
+from .graph import INTENTS_FILE, KnowledgeGraph
+from .loader import line_of, read_yaml, strip_lines
+from .schema import NODE_KINDS
+from .text import stems
+
+Handler = Literal[
+    "topic",
+    "describe",
+    "condition_covered",
+    "conditions_list",
+    "service_providers",
+    "program_covers",
+    "age_check",
+    "income_check",
+    "screener",
+    "more_detail",
+    "smalltalk",
+    "decline",
+]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class IntentSpec(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    title: str
+    handler: Handler = "topic"
+    needs: list[str] = []
+    cues: list[str] = []
+    strong: list[str] = []
+    against: list[str] = []
+    lead: str | None = None
+    answer: list[str] = []
+    also: list[str] = []
+    follow_ups: list[str] = []
+
+
+class Settings(_Strict):
+    fallback_below: float = Field(0.4, ge=0, le=1)
+    clarify_gap: float = Field(0.06, ge=0, le=1)
+    max_question_chars: int = Field(2000, ge=10)
+    referrals: list[str] = []
+
+
+class IntentsFile(_Strict):
+    settings: Settings = Settings()
+    synonyms: dict[str, str] = {}
+    known_words: list[str] = []
+    california_counties: list[str] = []
+    intents: list[dict[str, object]]
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A cue phrase ready for matching: its stems and weight."""
+
+    stems: frozenset[str]
+    weight: float
+    text: str
+
+
+@dataclass
+class Intent:
+    spec: IntentSpec
+    cues: list[Cue] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+
+@dataclass
+class Catalogue:
+    settings: Settings
+    synonyms: dict[str, str]
+    known_words: list[str]
+    counties: frozenset[str]
+    intents: dict[str, Intent]
+
+
+PLACEHOLDERS = frozenset(NODE_KINDS) | {"entity", "money", "age"}
+WEIGHTS = {"cues": 1.0, "strong": 2.0, "against": -2.0}
+
+
+def load_catalogue(kg: KnowledgeGraph, path: Path | None = None) -> Catalogue:
+    """Read intents.yaml beside the graph; raise GraphError with every problem found."""
+    path = path or kg.directory / INTENTS_FILE
+    name = display_path(path)
+    problems: list[Problem] = []
+    data = read_yaml(path, problems)
+    if data is None:
+        raise GraphError(problems or [Problem(name, 0, "intents file is empty")])
+    try:
+        parsed = IntentsFile.model_validate(strip_lines(data))
+    except ValidationError as error:
+        raise GraphError(
+            [
+                Problem(name, line_of(data, str(e["loc"][0]) if e["loc"] else None), _say(e))
+                for e in error.errors()
+            ]
+        ) from None
+    intents: dict[str, Intent] = {}
+    for raw in data["intents"]:
+        line = line_of(raw)
+        try:
+            spec = IntentSpec.model_validate(strip_lines(raw))
+        except ValidationError as error:
+            for e in error.errors():
+                where = line_of(raw, str(e["loc"][0])) if e["loc"] else line
+                problems.append(Problem(name, where, f"intent '{raw.get('id', '?')}': {_say(e)}"))
+            continue
+        if spec.id in intents:
+            problems.append(Problem(name, line, f"duplicate intent id '{spec.id}'"))
+            continue
+        for node_id in [*spec.answer, *spec.also]:
+            if node_id not in kg:
+                problems.append(
+                    Problem(name, line, f"intent '{spec.id}' names node '{node_id}', which does not exist")
+                )
+        for need in spec.needs:
+            if need not in NODE_KINDS and need not in kg and need != "entity":
+                problems.append(
+                    Problem(name, line, f"intent '{spec.id}' needs '{need}': not a kind or node id")
+                )
+        intent = Intent(spec)
+        for group, weight in WEIGHTS.items():
+            for text in getattr(spec, group):
+                cue_stems = _cue_stems(text)
+                bad = [
+                    s[1:]
+                    for s in cue_stems
+                    if s.startswith("@") and s[1:] not in PLACEHOLDERS and s[1:] not in kg
+                ]
+                if bad:
+                    problems.append(
+                        Problem(name, line, f"intent '{spec.id}': cue '{text}' names unknown '@{bad[0]}'")
+                    )
+                if cue_stems:
+                    intent.cues.append(Cue(frozenset(cue_stems), weight, text))
+        intents[spec.id] = intent
+    for ref in parsed.settings.referrals:
+        if ref not in kg:
+            problems.append(Problem(name, 0, f"referral '{ref}' is not a node in the graph"))
+    if problems:
+        raise GraphError(problems)
+    counties = frozenset(" ".join(c.lower().split()) for c in parsed.california_counties)
+    return Catalogue(parsed.settings, parsed.synonyms, parsed.known_words, counties, intents)
+
+
+def _cue_stems(text: str) -> list[str]:
+    """Stems of a cue; `@kind` and `@node_id` placeholders pass through whole."""
+    out: list[str] = []
+    for part in text.split():
+        if part.startswith("@"):
+            out.append(part.lower())
+        else:
+            out.extend(stems(part))
+    return out
+
+
+def _say(err: dict[str, object]) -> str:
+    loc = ".".join(str(p) for p in err["loc"])  # type: ignore[attr-defined]
+    if err["type"] == "extra_forbidden":
+        return f"unknown field '{loc}'"
+    if err["type"] == "missing":
+        return f"missing field '{loc}'"
+    return f"'{loc}': {str(err['msg']).lower()}"

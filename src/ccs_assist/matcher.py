@@ -1,0 +1,232 @@
+"""From a parent's words to entities and scored intents, using only prebuilt indexes.
+
+The steps, each cheap:
+1. fold and split the text into words (text.py);
+2. correct misspelled words against the domain vocabulary with rapidfuzz (Levenshtein distance,
+   same first letter, our own folding as the processor; WRatio is avoided on purpose because it
+   scores any substring at 90 and makes short aliases like "CCS" tie with everything);
+3. find entities as the longest runs of stems that are a node's label, alias or example;
+4. score every intent by the cue phrases whose stems all appear, entities standing in as
+   `@kind` and `@node_id`, scaled by how much of the question we understood at all.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from .graph import KnowledgeGraph
+from .intents import Catalogue, Intent
+from .text import STOPWORDS, ages, key, money_amounts, stem, words
+
+MAX_ALIAS_WORDS = 6
+QUESTION_WORDS = frozenset({"what", "how", "who", "when", "where", "why", "which", "whom"})
+
+
+@dataclass(frozen=True)
+class Entity:
+    node_id: str
+    kind: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Analysis:
+    """What the matcher understood of one question."""
+
+    text: str
+    words: list[str]
+    stems: list[str]
+    entities: list[Entity]
+    coverage: float
+    amounts: list[int] = field(default_factory=list)
+    ages: list[float] = field(default_factory=list)
+    corrected: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def tokens(self) -> frozenset[str]:
+        """Stems plus `@kind` / `@id` placeholders, the set cues are tested against."""
+        extra = {f"@{e.kind}" for e in self.entities} | {f"@{e.node_id}" for e in self.entities}
+        if self.entities:
+            extra.add("@entity")
+        if self.amounts:
+            extra.add("@money")
+        if self.ages:
+            extra.add("@age")
+        return frozenset(self.stems) | extra
+
+    def ids(self, kind: str | None = None) -> list[str]:
+        out: list[str] = []
+        for entity in self.entities:
+            if (kind is None or entity.kind == kind) and entity.node_id not in out:
+                out.append(entity.node_id)
+        return out
+
+
+@dataclass(frozen=True)
+class Scored:
+    intent: Intent
+    confidence: float
+    cues: tuple[str, ...]
+
+
+class Matcher:
+    """Indexes built once per process; `analyze` and `score` touch only these."""
+
+    def __init__(self, kg: KnowledgeGraph, catalogue: Catalogue) -> None:
+        self.kg = kg
+        self.catalogue = catalogue
+        self.synonyms = {k.lower(): v.lower() for k, v in catalogue.synonyms.items()}
+        self.names: dict[tuple[str, ...], str] = {}
+        weak: dict[tuple[str, ...], str] = {}
+        vocabulary: set[str] = set(catalogue.known_words)
+        for node in kg.nodes():
+            if node.kind == "source":
+                continue
+            for name in (node.label, *node.aliases):
+                self._add_name(name, node.id, self.names, vocabulary)
+            for example in node.examples:
+                self._add_name(example, node.id, weak, vocabulary)
+        for name, node_id in weak.items():
+            self.names.setdefault(name, node_id)
+        for intent in catalogue.intents.values():
+            for cue in intent.spec.cues + intent.spec.strong + intent.spec.against:
+                vocabulary.update(w for w in words(cue) if not w.startswith("@"))
+        vocabulary.update(self.synonyms)
+        vocabulary.update(self.synonyms.values())
+        self.vocabulary = frozenset(w for w in vocabulary if w)
+        self.known_stems = frozenset(stem(w) for w in self.vocabulary)
+        buckets: dict[str, list[str]] = defaultdict(list)
+        for word in sorted(self.vocabulary):
+            if len(word) >= 4 and not word.isdigit():
+                buckets[word[0]].append(word)
+        self._buckets = dict(buckets)
+        self._correct = lru_cache(maxsize=65536)(self._correct_uncached)
+
+    @staticmethod
+    def _add_name(
+        name: str, node_id: str, index: dict[tuple[str, ...], str], vocabulary: set[str]
+    ) -> None:
+        name_stems = tuple(key(name).split())
+        if name_stems and len(name_stems) <= MAX_ALIAS_WORDS:
+            index.setdefault(name_stems, node_id)
+            vocabulary.update(words(name))
+
+    # ---- understanding a question -------------------------------------------------------------
+
+    def _correct_uncached(self, word: str) -> str:
+        """The vocabulary word this is a typo of, or the word itself."""
+        if (
+            len(word) < 5
+            or word in self.vocabulary
+            or word in STOPWORDS
+            or word.isdigit()
+            or stem(word) in self.known_stems
+        ):
+            return word
+        bucket = self._buckets.get(word[0])
+        if not bucket:
+            return word
+        limit = 1 if len(word) < 8 else 2
+        best = process.extractOne(
+            word, bucket, scorer=Levenshtein.distance, processor=None, score_cutoff=limit
+        )
+        return best[0] if best else word
+
+    def analyze(self, text: str) -> Analysis:
+        raw_words = words(text)
+        fixed: list[str] = []
+        corrected: dict[str, str] = {}
+        for word in raw_words:
+            word = self.synonyms.get(word, word)
+            better = self._correct(word)
+            if better != word:
+                corrected[word] = better
+            fixed.append(better)
+        question_stems = [stem(w) for w in fixed]
+        entities = self._entities(question_stems, fixed)
+        content = [
+            (w, s)
+            for w, s in zip(fixed, question_stems, strict=True)
+            if w not in STOPWORDS and w not in QUESTION_WORDS and not w.isdigit()
+        ]
+        known = sum(1 for w, s in content if s in self.known_stems or w in self.vocabulary)
+        coverage = known / len(content) if content else 0.0
+        return Analysis(
+            text=text,
+            words=fixed,
+            stems=question_stems,
+            entities=entities,
+            coverage=coverage,
+            amounts=money_amounts(text),
+            ages=ages(text),
+            corrected=corrected,
+        )
+
+    def _entities(self, question_stems: list[str], fixed: list[str]) -> list[Entity]:
+        found: list[Entity] = []
+        taken = [False] * len(question_stems)
+        for size in range(min(MAX_ALIAS_WORDS, len(question_stems)), 0, -1):
+            for start in range(len(question_stems) - size + 1):
+                if any(taken[start : start + size]):
+                    continue
+                node_id = self.names.get(tuple(question_stems[start : start + size]))
+                if node_id is None:
+                    continue
+                if size == 1 and fixed[start] in STOPWORDS:
+                    continue
+                for i in range(start, start + size):
+                    taken[i] = True
+                found.append(
+                    Entity(
+                        node_id,
+                        self.kg.node(node_id).kind,
+                        start,
+                        start + size,
+                        " ".join(fixed[start : start + size]),
+                    )
+                )
+        return sorted(found, key=lambda e: e.start)
+
+    # ---- scoring intents ----------------------------------------------------------------------
+
+    def score(self, analysis: Analysis, remembered: set[str] | None = None) -> list[Scored]:
+        """Intents with their confidence, best first; intents whose needs are unmet are left out
+        unless the conversation remembers an entity that meets them."""
+        tokens = analysis.tokens
+        remembered = remembered or set()
+        factor = 0.35 + 0.65 * analysis.coverage
+        out: list[Scored] = []
+        for intent in self.catalogue.intents.values():
+            raw = 0.0
+            fired: list[str] = []
+            for cue in intent.cues:
+                if cue.stems <= tokens:
+                    raw += cue.weight
+                    fired.append(cue.text)
+            if raw <= 0:
+                continue
+            needs = intent.spec.needs
+            if needs:
+                met_here = all(self._has(need, tokens) for need in needs)
+                met_memory = all(
+                    self._has(need, tokens) or self._has(need, remembered) for need in needs
+                )
+                if met_here:
+                    raw += 0.5
+                elif not met_memory:
+                    raw *= 0.5
+            confidence = raw / (raw + 1.0) * factor
+            out.append(Scored(intent, round(min(confidence, 1.0), 3), tuple(fired)))
+        out.sort(key=lambda s: s.confidence, reverse=True)
+        return out
+
+    @staticmethod
+    def _has(need: str, tokens: frozenset[str] | set[str]) -> bool:
+        return f"@{need}" in tokens

@@ -1,0 +1,75 @@
+"""Plain-text rendering of an Answer for terminals: short answer first, sources set apart."""
+
+from __future__ import annotations
+
+import textwrap
+
+from .schema import Answer
+
+WIDTH = 80
+
+
+def wrap(text: str, width: int = WIDTH, indent: str = "") -> str:
+    """Wrap each paragraph and list item on its own, keeping '- ' bullets hanging."""
+    out: list[str] = []
+    for line in text.splitlines():
+        if not line.strip():
+            out.append("")
+            continue
+        bullet = line.startswith(("- ", "1. ", "2. "))
+        hang = indent + ("   " if line.startswith(("1. ", "2. ")) else "  " if bullet else "")
+        out.append(
+            textwrap.fill(line, width=width, initial_indent=indent, subsequent_indent=hang)
+        )
+    return "\n".join(out)
+
+
+def render(answer: Answer, width: int = WIDTH, sources: bool = True) -> str:
+    parts = [wrap(answer.answer, width)]
+    if answer.referrals and not answer.fallback:
+        names = "; ".join(
+            r.name + (f" ({r.phone})" if r.phone else "") for r in answer.referrals
+        )
+        parts.append(wrap(f"Who decides / where to ask: {names}", width))
+    if sources and answer.citations:
+        lines = ["Sources:"]
+        for citation in answer.citations[:6]:
+            title = citation.title + (f", {citation.section}" if citation.section else "")
+            lines.append(wrap(f"- {title}", width, indent="  "))
+            if citation.url:
+                lines.append(f"      {citation.url}")
+        if len(answer.citations) > 6:
+            lines.append(f"  ... and {len(answer.citations) - 6} more (/sources)")
+        parts.append("\n".join(lines))
+    if answer.follow_ups:
+        parts.append(wrap("You could also ask: " + " | ".join(answer.follow_ups[:3]), width))
+    return "\n\n".join(parts)
+
+
+def render_why(answer: Answer, width: int = WIDTH) -> str:
+    """The walk behind an answer: intent, what it rests on, and each link followed."""
+    if answer.fallback:
+        return "That was not an answer from the graph: I did not recognize the question."
+    lines = [f"Intent: {answer.intent or '-'} (confidence {answer.confidence:.2f})"]
+    if answer.entities:
+        found = "; ".join(f"{k}: {', '.join(v)}" for k, v in answer.entities.items())
+        lines.append(wrap(f"Recognized: {found}", width))
+    if answer.basis:
+        lines.append("Rests on:")
+        lines.extend(wrap(f"- {b.label} [{b.kind} {b.id}]", width, "  ") for b in answer.basis)
+    if answer.walk:
+        lines.append("Links followed:")
+        lines.extend(f"  {s.source} --{s.type}--> {s.target}" for s in answer.walk)
+    return "\n".join(lines)
+
+
+def render_sources(answer: Answer, width: int = WIDTH) -> str:
+    if not answer.citations:
+        return "No sources for that answer."
+    lines: list[str] = []
+    for citation in answer.citations:
+        title = citation.title + (f", {citation.section}" if citation.section else "")
+        lines.append(wrap(f"- {title}", width))
+        if citation.url:
+            lines.append(f"  {citation.url}")
+    return "\n".join(lines)
