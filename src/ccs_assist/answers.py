@@ -34,6 +34,12 @@ class Draft:
     fallback: bool = False
     substantive: bool = True
     bullets_title: str = ""
+    shown: list[str] = field(default_factory=list)
+
+    def show(self, *node_ids: str) -> None:
+        """Nodes whose own words are in the short answer; their doubts must be voiced."""
+        self.shown.extend(node_ids)
+        self.rest_on(*node_ids)
 
     def rest_on(self, *node_ids: str) -> None:
         for node_id in node_ids:
@@ -77,7 +83,7 @@ def topic(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
         draft.lead.append(spec.lead)
     main = [kg.node(n) for n in spec.answer]
     for node in main:
-        draft.rest_on(node.id)
+        draft.show(node.id)
         if node.kind == "action":
             draft.bullets_title = draft.bullets_title or "What you can do:"
             draft.bullets.append(_bullet(node))
@@ -104,7 +110,7 @@ def describe(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
     if node.kind == "condition":
         return condition_covered(kg, turn)
     draft = Draft(lead=[node.summary])
-    draft.rest_on(node.id)
+    draft.show(node.id)
     if node.detail:
         draft.detail.append(node.detail)
     if node.kind == "program":
@@ -138,7 +144,7 @@ def condition_covered(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
         return draft
     node = kg.node(condition)
     draft = Draft()
-    draft.rest_on(node.id)
+    draft.show(node.id)
     groups = [g for g, _ in kg.out(node.id, "part_of")]
     programs = [(p, d) for p, d in kg.out(node.id, "covered_by")]
     for group in groups:
@@ -214,7 +220,9 @@ def service_providers(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
             draft.lead.append(f"Yes. {lines[0]}.")
             draft.bullets.extend(lines[1:])
         else:
-            draft.lead.append(f"{node.label} can come from more than one place, for different reasons:")
+            draft.lead.append(
+                f"{node.label} can come from more than one place, for different reasons:"
+            )
             draft.bullets.extend(lines)
     else:
         draft.lead.append(node.summary)
@@ -267,7 +275,8 @@ def age_check(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
     else:
         draft.lead.append(
             f"Yes, for CCS itself: it serves only children under {limit:g}, and your child is "
-            f"{age:g}. Adult care goes through other coverage such as Medi-Cal or private insurance."
+            f"{age:g}. Adult care goes through other coverage, such as Medi-Cal or private "
+            "insurance."
         )
     if rule.detail:
         draft.detail.append(rule.detail)
@@ -353,7 +362,7 @@ def _join(names: list[str]) -> str:
 
 def _most_specific(turn: Turn) -> str | None:
     """The entity a 'what is' question is about: the longest name found in the question."""
-    entities = sorted(turn.analysis.entities, key=lambda e: (e.end - e.start), reverse=True)
+    entities = sorted(turn.analysis.entities, key=lambda e: e.end - e.start, reverse=True)
     if entities:
         return entities[0].node_id
     for kind in ("service", "program", "condition", "term", "organization"):
@@ -378,8 +387,10 @@ def _providers(
     """'Program (run by X): for purpose' lines for every program that provides the service."""
     lines: list[str] = []
     for program, data in kg.into(service, "provides"):
-        if only and program not in only and not any(
-            parent in only for parent, _ in kg.out(program, "part_of")
+        if (
+            only
+            and program not in only
+            and not any(parent in only for parent, _ in kg.out(program, "part_of"))
         ):
             continue
         draft.step(program, "provides", service, data)
@@ -439,7 +450,7 @@ def finish(
         if source not in seen and source in kg:
             seen.add(source)
             citations.append(kg.citation(source))
-    uncertain = any(kg.node(n).uncertain for n in draft.basis)
+    uncertain = any(kg.node(n).uncertain for n in draft.shown)
     text = " ".join(p.strip() for p in draft.lead if p.strip())
     if draft.bullets:
         title = f"\n{draft.bullets_title}" if draft.bullets_title else ""
@@ -478,9 +489,7 @@ def finish(
 
 
 def _referral(node: Node) -> Referral:
-    return Referral(
-        id=node.id, name=node.label, phone=node.contact.get("phone"), url=node.url
-    )
+    return Referral(id=node.id, name=node.label, phone=node.contact.get("phone"), url=node.url)
 
 
 def _referral_text(referral: Referral) -> str:

@@ -1,9 +1,9 @@
 """The one library API every interface calls.
 
-    from ccs_assist import Assistant
-    assistant = Assistant()                      # loads and validates graph/ once
-    chat = assistant.conversation()
-    print(chat.ask("Is spina bifida covered by CCS?").answer)
+from ccs_assist import Assistant
+assistant = Assistant()                      # loads and validates graph/ once
+chat = assistant.conversation()
+print(chat.ask("Is spina bifida covered by CCS?").answer)
 """
 
 from __future__ import annotations
@@ -71,15 +71,23 @@ class Assistant:
                 f"the question is {len(text):,} characters long; please keep it under "
                 f"{self.max_chars:,} characters"
             )
-        kept = (ch if ch in "\n\t" or not unicodedata.category(ch).startswith("C") else " "
-                for ch in text)
+        kept = (
+            ch if ch in "\n\t" or not unicodedata.category(ch).startswith("C") else " "
+            for ch in text
+        )
         return " ".join("".join(kept).split())
 
     def fallback_referrals(self) -> list[Referral]:
         draft = Draft(fallback=True, referrals=self.referrals)
         return finish(
-            self.kg, draft, question="", intent=None, confidence=0.0, entities={},
-            follow_ups=[], default_referrals=self.referrals,
+            self.kg,
+            draft,
+            question="",
+            intent=None,
+            confidence=0.0,
+            entities={},
+            follow_ups=[],
+            default_referrals=self.referrals,
         ).referrals
 
     def fallback(self, question: str, analysis: Analysis | None = None) -> Answer:
@@ -89,8 +97,14 @@ class Assistant:
             for entity in analysis.entities:
                 entities.setdefault(entity.kind, []).append(entity.node_id)
         return finish(
-            self.kg, draft, question=question, intent=None, confidence=0.0,
-            entities=entities, follow_ups=[], default_referrals=self.referrals,
+            self.kg,
+            draft,
+            question=question,
+            intent=None,
+            confidence=0.0,
+            entities=entities,
+            follow_ups=[],
+            default_referrals=self.referrals,
         )
 
     def notice(self, question: str, text: str) -> Answer:

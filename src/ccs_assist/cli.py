@@ -57,16 +57,60 @@ def _parser() -> argparse.ArgumentParser:
         help="answer JSON lines {question, session} or plain lines from stdin, one JSON per line",
     )
     batch.set_defaults(handler=_cmd_batch)
+
+    chat = sub.add_parser("chat", help="start the chat (the default when no command is given)")
+    chat.set_defaults(handler=_cmd_chat)
+
+    serve = sub.add_parser("serve", help="run the HTTP API for help desks (needs the server extra)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: localhost)")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--log-unanswered",
+        type=Path,
+        metavar="FILE",
+        help="append questions the assistant could not answer (no session ids) to FILE",
+    )
+    serve.add_argument("--session-ttl", type=float, default=1800.0, help="idle seconds to keep")
+    serve.add_argument("--max-sessions", type=int, default=10_000)
+    serve.set_defaults(handler=_cmd_serve)
+
+    tests = sub.add_parser("test-transcripts", help="check the conversations in transcripts/")
+    tests.add_argument(
+        "paths", nargs="*", type=Path, help="files or folders (default: transcripts/)"
+    )
+    tests.add_argument("--json", action="store_true", help="machine-readable report")
+    tests.add_argument("--coverage", action="store_true", help="list what no transcript exercises")
+    tests.set_defaults(handler=_cmd_transcripts)
     return parser
 
 
 def _cmd_chat(args: argparse.Namespace) -> int:
-    return _cmd_check(args)
+    from .repl import run
+
+    return run(args.graph)
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from .server import run
+
+    return run(
+        args.graph,
+        host=args.host,
+        port=args.port,
+        log_unanswered=args.log_unanswered,
+        session_ttl=args.session_ttl,
+        max_sessions=args.max_sessions,
+    )
+
+
+def _cmd_transcripts(args: argparse.Namespace) -> int:
+    from .transcripts import run
+
+    return run(args.paths, as_json=args.json, coverage=args.coverage, graph=args.graph)
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
     from .graph import KnowledgeGraph, summarize
-
     from .intents import load_catalogue
 
     kg = KnowledgeGraph.load(args.graph)

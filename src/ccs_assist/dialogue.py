@@ -12,7 +12,6 @@ import uuid
 from dataclasses import dataclass, field
 
 from .answers import HANDLERS, Draft, Turn, finish
-from .errors import QuestionError
 from .intents import Intent
 from .matcher import Analysis, Scored
 from .schema import Answer
@@ -21,6 +20,10 @@ from .text import STOPWORDS, words
 
 FOLLOW_ON = re.compile(r"^\s*(and|also|plus|what about|how about|same for|what if it s|and for)\b")
 RESET_PHRASES = frozenset({"reset", "start over", "new question", "forget that", "new child"})
+DEFINITION = re.compile(
+    r"^\s*(what is|what are|what does|define|meaning of|what is the meaning of|explain|"
+    r"tell me about|what do you mean by|what is a|what is an)\b"
+)
 CHOICE = re.compile(r"^\s*(?:option\s*)?([12])\b")
 
 
@@ -77,16 +80,22 @@ class Conversation:
         a = self.assistant
         folded = " ".join(words(question))
         if not folded:
-            return a.notice(question, "Please type a question about CCS, the Medical Therapy "
-                            "Program or your child's IEP.")
+            return a.notice(
+                question,
+                "Please type a question about CCS, the Medical Therapy "
+                "Program or your child's IEP.",
+            )
         if folded in RESET_PHRASES:
             self.reset()
-            return a.notice(question, "OK, I've forgotten this conversation. What would you like "
-                            "to know?")
+            return a.notice(
+                question, "OK, I've forgotten this conversation. What would you like to know?"
+            )
         if self.screener is not None:
             if folded in STOP_WORDS:
                 self.screener = None
-                return a.notice(question, "OK, I've stopped the eligibility check. Ask me anything.")
+                return a.notice(
+                    question, "OK, I've stopped the eligibility check. Ask me anything."
+                )
             return self._screen(question)
         analysis = a.matcher.analyze(question)
         if self.memory.pending:
@@ -96,6 +105,10 @@ class Conversation:
                 intent, original = chosen
                 return self._run(original.text, original, intent, 1.0 * a.threshold + 0.3)
         scored = a.matcher.score(analysis, self.memory.tokens())
+        if any(s.intent.spec.handler == "decline" for s in scored):
+            return a.fallback(question, analysis)
+        if self._is_definition(folded, analysis):
+            return self._run(question, analysis, a.catalogue.intents["what_is"], 0.9)
         follow = self._follow_on(folded, analysis, scored)
         if follow is not None:
             return self._run(question, analysis, follow, max(a.threshold, 0.5), follow_on=True)
@@ -148,7 +161,9 @@ class Conversation:
             default_referrals=a.referrals,
         )
 
-    def _entities(self, analysis: Analysis, intent: Intent, follow_on: bool) -> dict[str, list[str]]:
+    def _entities(
+        self, analysis: Analysis, intent: Intent, follow_on: bool
+    ) -> dict[str, list[str]]:
         """Entities from the question, filled in from memory where the question is silent."""
         here: dict[str, list[str]] = {}
         for entity in analysis.entities:
@@ -178,14 +193,21 @@ class Conversation:
             return None
         return self.assistant.catalogue.intents.get(last)
 
+    def _is_definition(self, folded: str, analysis: Analysis) -> bool:
+        """'What is an IEE?': a definition question about exactly one named thing."""
+        match = DEFINITION.match(folded)
+        if not match or len(analysis.entities) != 1:
+            return False
+        rest = folded[match.end() :].split()
+        entity = analysis.entities[0]
+        return all(w in STOPWORDS or w in entity.text.split() for w in rest)
+
     def _only_entities(self, analysis: Analysis) -> bool:
         """A question that is nothing but a name ("IEP?", "whole child model") means 'what is'."""
         if not analysis.entities:
             return False
         covered = {i for e in analysis.entities for i in range(e.start, e.end)}
-        rest = [
-            w for i, w in enumerate(analysis.words) if i not in covered and w not in STOPWORDS
-        ]
+        rest = [w for i, w in enumerate(analysis.words) if i not in covered and w not in STOPWORDS]
         return not rest
 
     @staticmethod

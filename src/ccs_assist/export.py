@@ -1,4 +1,4 @@
-"""Writing the graph out for other tools: JSON (networkx node-link), GraphML, or DOT for a picture."""
+"""Writing the graph out for other tools: JSON (node-link), GraphML, or DOT for a picture."""
 
 from __future__ import annotations
 

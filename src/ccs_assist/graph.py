@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from .errors import GraphError, Problem, display_path
 from .loader import line_of, read_yaml, strip_lines
-from .schema import EDGE_RULES, KIND_ONLY_FIELDS, Citation, GraphFile, NodeSpec
+from .schema import EDGE_RULES, ENTITY_KINDS, KIND_ONLY_FIELDS, Citation, GraphFile, NodeSpec
 from .text import key
 
 INTENTS_FILE = "intents.yaml"
@@ -281,7 +281,7 @@ def _add_edge(
             )
         )
         return
-    if "source" in extra and pending.get(extra["source"], None) is None:
+    if "source" in extra and pending.get(extra["source"]) is None:
         problems.append(Problem(*where, f"link source '{extra['source']}' does not exist"))
         return
     if "source" in extra and pending[extra["source"]].kind != "source":
@@ -301,9 +301,7 @@ def _add_edge(
 def _check_orphans(
     graph: nx.MultiDiGraph, pending: dict[str, _Pending], problems: list[Problem]
 ) -> None:
-    link_sources = {
-        data["source"] for _, _, data in graph.edges(data=True) if "source" in data
-    }
+    link_sources = {data["source"] for _, _, data in graph.edges(data=True) if "source" in data}
     for node_id, item in pending.items():
         if graph.degree(node_id) == 0 and node_id not in link_sources:
             what = "nothing cites this source" if item.kind == "source" else "no link at all"
@@ -314,7 +312,7 @@ def _check_alias_clashes(pending: dict[str, _Pending], problems: list[Problem]) 
     """Two nodes answering to the same name would make the matcher guess; refuse that."""
     owners: dict[str, str] = {}
     for node_id, item in pending.items():
-        if item.kind == "source":
+        if item.kind not in ENTITY_KINDS:
             continue
         names = {key(item.spec.label)} | {key(a) for a in item.spec.aliases}
         for name in sorted(n for n in names if n):

@@ -133,7 +133,11 @@ def load_catalogue(kg: KnowledgeGraph, path: Path | None = None) -> Catalogue:
         for node_id in [*spec.answer, *spec.also]:
             if node_id not in kg:
                 problems.append(
-                    Problem(name, line, f"intent '{spec.id}' names node '{node_id}', which does not exist")
+                    Problem(
+                        name,
+                        line,
+                        f"intent '{spec.id}' names node '{node_id}', which does not exist",
+                    )
                 )
         for need in spec.needs:
             if need not in NODE_KINDS and need not in kg and need != "entity":
@@ -151,7 +155,11 @@ def load_catalogue(kg: KnowledgeGraph, path: Path | None = None) -> Catalogue:
                 ]
                 if bad:
                     problems.append(
-                        Problem(name, line, f"intent '{spec.id}': cue '{text}' names unknown '@{bad[0]}'")
+                        Problem(
+                            name,
+                            line,
+                            f"intent '{spec.id}': cue '{text}' names unknown '@{bad[0]}'",
+                        )
                     )
                 if cue_stems:
                     intent.cues.append(Cue(frozenset(cue_stems), weight, text))

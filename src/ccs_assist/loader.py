@@ -86,7 +86,7 @@ def read_yaml(path: Path, problems: list[Problem]) -> Any | None:
         problems.append(Problem(name, 0, "file is empty"))
         return None
     try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader
+        return yaml.load(text, Loader=_LineLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 0

@@ -21,6 +21,7 @@ from rapidfuzz.distance import Levenshtein
 
 from .graph import KnowledgeGraph
 from .intents import Catalogue, Intent
+from .schema import ENTITY_KINDS
 from .text import STOPWORDS, ages, key, money_amounts, stem, words
 
 MAX_ALIAS_WORDS = 6
@@ -87,7 +88,7 @@ class Matcher:
         weak: dict[tuple[str, ...], str] = {}
         vocabulary: set[str] = set(catalogue.known_words)
         for node in kg.nodes():
-            if node.kind == "source":
+            if node.kind not in ENTITY_KINDS:
                 continue
             for name in (node.label, *node.aliases):
                 self._add_name(name, node.id, self.names, vocabulary)
@@ -96,6 +97,8 @@ class Matcher:
         for name, node_id in weak.items():
             self.names.setdefault(name, node_id)
         for intent in catalogue.intents.values():
+            if intent.spec.handler == "decline":
+                continue  # words that mark a question as off-topic are not understanding
             for cue in intent.spec.cues + intent.spec.strong + intent.spec.against:
                 vocabulary.update(w for w in words(cue) if not w.startswith("@"))
         vocabulary.update(self.synonyms)

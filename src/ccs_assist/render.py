@@ -18,18 +18,14 @@ def wrap(text: str, width: int = WIDTH, indent: str = "") -> str:
             continue
         bullet = line.startswith(("- ", "1. ", "2. "))
         hang = indent + ("   " if line.startswith(("1. ", "2. ")) else "  " if bullet else "")
-        out.append(
-            textwrap.fill(line, width=width, initial_indent=indent, subsequent_indent=hang)
-        )
+        out.append(textwrap.fill(line, width=width, initial_indent=indent, subsequent_indent=hang))
     return "\n".join(out)
 
 
 def render(answer: Answer, width: int = WIDTH, sources: bool = True) -> str:
     parts = [wrap(answer.answer, width)]
     if answer.referrals and not answer.fallback:
-        names = "; ".join(
-            r.name + (f" ({r.phone})" if r.phone else "") for r in answer.referrals
-        )
+        names = "; ".join(r.name + (f" ({r.phone})" if r.phone else "") for r in answer.referrals)
         parts.append(wrap(f"Who decides / where to ask: {names}", width))
     if sources and answer.citations:
         lines = ["Sources:"]

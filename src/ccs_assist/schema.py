@@ -25,6 +25,12 @@ NodeKind = Literal[
 ]
 NODE_KINDS: tuple[str, ...] = NodeKind.__args__  # type: ignore[attr-defined]
 
+# Kinds whose names a parent types and the matcher looks for; principles, actions and facts are
+# reached through intents instead, so their aliases never shadow a program's name.
+ENTITY_KINDS = frozenset(
+    {"condition", "program", "service", "purpose", "requirement", "term", "organization"}
+)
+
 EdgeType = Literal[
     "covered_by",
     "part_of",

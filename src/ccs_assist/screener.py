@@ -19,7 +19,9 @@ Status = Literal["met", "not_met", "unknown"]
 STEPS = ("age", "residence", "medi_cal", "income", "cost", "condition")
 MAX_TRIES = 2
 STOP_WORDS = frozenset({"stop", "cancel", "quit", "exit", "nevermind", "never mind"})
-YES = frozenset({"yes", "y", "yeah", "yep", "yup", "sure", "correct", "we do", "she does", "he does"})
+YES = frozenset(
+    {"yes", "y", "yeah", "yep", "yup", "sure", "correct", "we do", "she does", "he does"}
+)
 NO = frozenset({"no", "n", "nope", "nah", "we dont", "she doesnt", "he doesnt", "not"})
 UNSURE = frozenset({"not sure", "dont know", "idk", "unsure", "maybe", "i dont know", "no idea"})
 
@@ -125,7 +127,9 @@ class Screener:
         folded = " ".join(words(text))
         if self._is(folded, UNSURE):
             return None
-        if re.search(r"\b(not in california|outside california|another state|out of state)\b", folded) or self._is(folded, NO):
+        if re.search(
+            r"\b(not in california|outside california|another state|out of state)\b", folded
+        ) or self._is(folded, NO):
             self.results["residence"] = "not_met"
             return StepReply(
                 "CCS is for children who live in California. "
@@ -148,7 +152,7 @@ class Screener:
         if self._is(folded, UNSURE):
             self.notes["medi_cal"] = "unsure"
             return StepReply("That's fine; we'll look at income instead.", None)
-        if self._is(folded, YES) or "medi cal" in folded and not self._is(folded, NO):
+        if self._is(folded, YES) or ("medi cal" in folded and not self._is(folded, NO)):
             self.results["income"] = "met"
             self.notes["medi_cal"] = "yes"
             return StepReply(
@@ -230,8 +234,7 @@ class Screener:
         label = self.kg.node(found[0]).label
         return StepReply(
             f"{label} is in a group of conditions CCS can cover, but the county CCS program "
-            "decides using CCS's medical rules. "
-            + self.kg.node("req_medical_condition").summary,
+            "decides using CCS's medical rules. " + self.kg.node("req_medical_condition").summary,
             "req_medical_condition",
             extra_basis=[found[0]],
         )

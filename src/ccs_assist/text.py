@@ -35,12 +35,46 @@ STOPWORDS = frozenset(
 )
 
 
+_CONTRACTIONS = {
+    "what's": "what is",
+    "whats": "what is",
+    "it's": "it is",
+    "that's": "that is",
+    "isn't": "is not",
+    "isnt": "is not",
+    "aren't": "are not",
+    "arent": "are not",
+    "wasn't": "was not",
+    "wasnt": "was not",
+    "doesn't": "does not",
+    "doesnt": "does not",
+    "don't": "do not",
+    "dont": "do not",
+    "didn't": "did not",
+    "didnt": "did not",
+    "won't": "will not",
+    "wont": "will not",
+    "can't": "can not",
+    "cant": "can not",
+    "cannot": "can not",
+    "shouldn't": "should not",
+    "hasn't": "has not",
+    "haven't": "have not",
+    "i'm": "i am",
+    "we're": "we are",
+    "they're": "they are",
+    "who's": "who is",
+}
+_CONTRACTION = re.compile(r"\b(" + "|".join(re.escape(c) for c in _CONTRACTIONS) + r")\b")
+
+
 def fold(text: str) -> str:
-    """Lower case, plain quotes, no accents, no possessives: the common ground for matching."""
+    """Lower case, plain quotes, no accents, contractions spelled out, no possessives."""
     text = unicodedata.normalize("NFKC", text).translate(_QUOTES).lower()
     text = "".join(
         ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
     )
+    text = _CONTRACTION.sub(lambda m: _CONTRACTIONS[m.group(1)], text)
     text = _POSSESSIVE.sub("", text)
     return _APOSTROPHE.sub("", text)
 
@@ -55,6 +89,8 @@ def stem(word: str) -> str:
     """A rough, consistent stem; the same word always lands on the same stem."""
     if len(word) <= 3 or word.isdigit():
         return word
+    if word.endswith("ly") and len(word) >= 7:
+        word = word[:-2]
     for suffix, keep in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", "e"), ("s", "")):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             if suffix == "s" and word.endswith(("ss", "us", "is")):
