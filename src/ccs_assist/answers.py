@@ -6,6 +6,7 @@ written here. A handler returns None when the graph cannot answer, and the calle
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -14,6 +15,7 @@ from .intents import Intent
 from .matcher import Analysis
 from .schema import Answer, Basis, Citation, Referral, Step
 
+YES_NO_QUESTION = re.compile(r"^\W*(does|do|can|is|are|will|would|could|should|may)\b")
 UNCERTAIN_NOTE = (
     "Part of this is not fully confirmed in the sources we checked; please confirm it with the "
     "office named below before you rely on it."
@@ -162,9 +164,11 @@ def condition_covered(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
         names.append(kg.node(program).label)
     if not names:
         return None
-    group_text = f" ({kg.node(groups[0]).label})" if groups else ""
+    group_text = f", in the group '{kg.node(groups[0]).label}'" if groups else ""
     draft.lead.append(
-        f"Yes, {node.label}{group_text} is a kind of condition that {_join(names)} can cover."
+        f"{node.label} is on the list of conditions {_join(names)} can cover{group_text}. "
+        "Whether your child qualifies depends on CCS's medical rules, and the county CCS "
+        "program decides."
     )
     draft.lead.append(node.summary)
     if rule:
@@ -209,16 +213,25 @@ def service_providers(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
     asked = _programs_asked(kg, turn)
     lines = _providers(kg, service, draft, only=asked or None)
     if asked and not lines:
-        names = _join([kg.node(p).label for p in asked])
-        draft.lead.append(f"My information does not show {names} giving {node.label.lower()}.")
+        notes = _facts_about(kg, service, asked)
+        if notes:
+            for fact in notes:
+                draft.show(fact)
+                draft.lead.append(kg.node(fact).summary)
+        else:
+            names = _join([kg.node(p).label for p in asked])
+            draft.lead.append(f"My sources do not show {names} giving {node.label.lower()}.")
         lines = _providers(kg, service, draft)
         if lines:
             draft.bullets_title = "Where it can come from:"
             draft.bullets.extend(lines)
     elif lines:
         if asked:
-            draft.lead.append(f"Yes. {lines[0]}.")
+            yes = "Yes. " if YES_NO_QUESTION.match(turn.analysis.text.lower()) else ""
+            draft.lead.append(f"{yes}{node.label} can come from {lines[0]}.")
             draft.bullets.extend(lines[1:])
+            if lines[1:]:
+                draft.bullets_title = "Also:"
         else:
             draft.lead.append(
                 f"{node.label} can come from more than one place, for different reasons:"
@@ -226,12 +239,32 @@ def service_providers(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
             draft.bullets.extend(lines)
     else:
         draft.lead.append(node.summary)
+    condition = first(turn, "condition")
+    if condition:
+        draft.lead.extend(_condition_note(kg, condition, service, draft))
     for principle in turn.intent.spec.answer:
         draft.detail.append(kg.node(principle).summary)
         draft.rest_on(principle)
     if node.detail:
         draft.detail.append(node.detail)
     return draft
+
+
+def _condition_note(kg: KnowledgeGraph, condition: str, service: str, draft: Draft) -> list[str]:
+    """'Cerebral palsy is one of the conditions the MTP serves': ties a remembered condition to
+    the programs that give this service."""
+    groups = [condition] + [g for g, _ in kg.out(condition, "part_of")]
+    providers = {p for p, _ in kg.into(service, "provides")}
+    notes: list[str] = []
+    for group in groups:
+        for program, data in kg.out(group, "covered_by"):
+            if program in providers and program != "ccs":
+                draft.step(group, "covered_by", program, data)
+                notes.append(
+                    f"{kg.node(condition).label} is one of the conditions "
+                    f"{kg.node(program).label} can serve."
+                )
+    return notes[:1]
 
 
 def program_covers(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
@@ -384,7 +417,7 @@ def _programs_asked(kg: KnowledgeGraph, turn: Turn) -> list[str]:
 def _providers(
     kg: KnowledgeGraph, service: str, draft: Draft, only: list[str] | None = None
 ) -> list[str]:
-    """'Program (run by X): for purpose' lines for every program that provides the service."""
+    """'Program, run by X: for purpose' lines for every program that provides the service."""
     lines: list[str] = []
     for program, data in kg.into(service, "provides"):
         if (
@@ -398,14 +431,30 @@ def _providers(
         text = kg.node(program).label
         runners = [kg.node(o).label for o, _ in kg.out(program, "administered_by")]
         if runners:
-            text += f" (run by {_join(runners)})"
+            text += f", run by {_join(runners)}"
         purpose = data.get("purpose")
         if isinstance(purpose, str):
-            draft.rest_on(purpose)
-            text += f" gives it for {kg.node(purpose).label.lower()}"
-            text += f": {kg.node(purpose).summary}" if kg.node(purpose).summary else ""
+            text += f": for {kg.node(purpose).label.lower()}"
+            if purpose not in draft.basis:
+                draft.rest_on(purpose)
+                draft.detail.append(f"{kg.node(purpose).label}: {kg.node(purpose).summary}")
         lines.append(text.rstrip("."))
     return lines
+
+
+def _facts_about(kg: KnowledgeGraph, service: str, programs: list[str]) -> list[str]:
+    """Facts or principles written about both this service and one of these programs."""
+    about_service = {n for n, _ in kg.into(service, "applies_to")}
+    about_service |= {n for n, _ in kg.out(service, "related_to")}
+    about_service |= {n for n, _ in kg.into(service, "related_to")}
+    found: list[str] = []
+    for program in programs:
+        for node_id, _ in kg.into(program, "applies_to"):
+            if kg.node(node_id).kind not in ("fact", "principle"):
+                continue
+            if node_id in about_service and node_id not in found:
+                found.append(node_id)
+    return found
 
 
 def _actions_from_principles(kg: KnowledgeGraph, draft: Draft, nodes: list[Node]) -> None:

@@ -24,6 +24,7 @@ DEFINITION = re.compile(
     r"^\s*(what is|what are|what does|define|meaning of|what is the meaning of|explain|"
     r"tell me about|what do you mean by|what is a|what is an)\b"
 )
+DEFINITION_WORDS = frozenset({"define", "meaning", "mean", "explain", "tell", "stand", "exactly"})
 CHOICE = re.compile(r"^\s*(?:option\s*)?([12])\b")
 
 
@@ -123,7 +124,7 @@ class Conversation:
             return self._start_screener(question, top.confidence)
         if top.intent.spec.handler == "decline":
             return a.fallback(question, analysis)
-        close = [s for s in usable[1:] if s.confidence >= top.confidence - a.gap]
+        close = [s for s in usable[1:] if s.points >= top.points * (1 - a.gap)]
         close = [s for s in close if s.intent.spec.handler not in ("decline", "smalltalk")]
         if close and not self._same_answer(top, close[0]):
             return self._clarify(question, analysis, top, close[0])
@@ -195,12 +196,17 @@ class Conversation:
 
     def _is_definition(self, folded: str, analysis: Analysis) -> bool:
         """'What is an IEE?': a definition question about exactly one named thing."""
-        match = DEFINITION.match(folded)
-        if not match or len(analysis.entities) != 1:
+        if not DEFINITION.match(folded) or len(analysis.entities) != 1:
             return False
-        rest = folded[match.end() :].split()
         entity = analysis.entities[0]
-        return all(w in STOPWORDS or w in entity.text.split() for w in rest)
+        rest = [
+            w
+            for i, w in enumerate(analysis.words)
+            if not entity.start <= i < entity.end
+            and w not in STOPWORDS
+            and w not in DEFINITION_WORDS
+        ]
+        return not rest
 
     def _only_entities(self, analysis: Analysis) -> bool:
         """A question that is nothing but a name ("IEP?", "whole child model") means 'what is'."""

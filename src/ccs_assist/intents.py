@@ -55,7 +55,7 @@ class IntentSpec(_Strict):
 
 class Settings(_Strict):
     fallback_below: float = Field(0.4, ge=0, le=1)
-    clarify_gap: float = Field(0.06, ge=0, le=1)
+    clarify_gap: float = Field(0.1, ge=0, le=1)
     max_question_chars: int = Field(2000, ge=10)
     referrals: list[str] = []
 
@@ -145,6 +145,7 @@ def load_catalogue(kg: KnowledgeGraph, path: Path | None = None) -> Catalogue:
                     Problem(name, line, f"intent '{spec.id}' needs '{need}': not a kind or node id")
                 )
         intent = Intent(spec)
+        seen: dict[frozenset[str], int] = {}
         for group, weight in WEIGHTS.items():
             for text in getattr(spec, group):
                 cue_stems = _cue_stems(text)
@@ -161,8 +162,16 @@ def load_catalogue(kg: KnowledgeGraph, path: Path | None = None) -> Catalogue:
                             f"intent '{spec.id}': cue '{text}' names unknown '@{bad[0]}'",
                         )
                     )
-                if cue_stems:
-                    intent.cues.append(Cue(frozenset(cue_stems), weight, text))
+                key = frozenset(cue_stems)
+                if not key:
+                    continue
+                if key in seen:  # "cover" and "covers" are one cue, counted once
+                    index = seen[key]
+                    if abs(weight) > abs(intent.cues[index].weight):
+                        intent.cues[index] = Cue(key, weight, text)
+                    continue
+                seen[key] = len(intent.cues)
+                intent.cues.append(Cue(key, weight, text))
         intents[spec.id] = intent
     for ref in parsed.settings.referrals:
         if ref not in kg:

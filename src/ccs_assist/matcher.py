@@ -12,6 +12,7 @@ The steps, each cheap:
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -22,9 +23,10 @@ from rapidfuzz.distance import Levenshtein
 from .graph import KnowledgeGraph
 from .intents import Catalogue, Intent
 from .schema import ENTITY_KINDS
-from .text import STOPWORDS, ages, key, money_amounts, stem, words
+from .text import STOPWORDS, ages, money_amounts, stem, words
 
 MAX_ALIAS_WORDS = 6
+PARENTHESES = re.compile(r"\(([^)]*)\)")
 QUESTION_WORDS = frozenset({"what", "how", "who", "when", "where", "why", "which", "whom"})
 
 
@@ -75,6 +77,7 @@ class Scored:
     intent: Intent
     confidence: float
     cues: tuple[str, ...]
+    points: float = 0.0
 
 
 class Matcher:
@@ -112,14 +115,21 @@ class Matcher:
         self._buckets = dict(buckets)
         self._correct = lru_cache(maxsize=65536)(self._correct_uncached)
 
-    @staticmethod
     def _add_name(
-        name: str, node_id: str, index: dict[tuple[str, ...], str], vocabulary: set[str]
+        self, name: str, node_id: str, index: dict[tuple[str, ...], str], vocabulary: set[str]
     ) -> None:
-        name_stems = tuple(key(name).split())
-        if name_stems and len(name_stems) <= MAX_ALIAS_WORDS:
-            index.setdefault(name_stems, node_id)
-            vocabulary.update(words(name))
+        """Index a name as the question will look after normalization, with and without any
+        "(abbreviation)" part, so "California Children's Services (CCS)" is found either way."""
+        variants = [name]
+        if "(" in name:
+            variants.append(PARENTHESES.sub(" ", name))
+            variants.extend(PARENTHESES.findall(name))
+        for variant in variants:
+            name_words = [self.synonyms.get(w, w) for w in words(variant)]
+            name_stems = tuple(stem(w) for w in name_words)
+            if name_stems and len(name_stems) <= MAX_ALIAS_WORDS:
+                index.setdefault(name_stems, node_id)
+                vocabulary.update(name_words)
 
     # ---- understanding a question -------------------------------------------------------------
 
@@ -226,7 +236,7 @@ class Matcher:
                 elif not met_memory:
                     raw *= 0.5
             confidence = raw / (raw + 1.0) * factor
-            out.append(Scored(intent, round(min(confidence, 1.0), 3), tuple(fired)))
+            out.append(Scored(intent, round(min(confidence, 1.0), 3), tuple(fired), raw))
         out.sort(key=lambda s: s.confidence, reverse=True)
         return out
 
