@@ -99,6 +99,10 @@ def topic(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
         node = kg.node(node_id)
         draft.rest_on(node_id)
         draft.detail.append(f"{node.label}: {node.summary}")
+    if not draft.lead and draft.bullets:
+        first_action = main[0]
+        draft.lead.append(first_action.summary)
+        draft.bullets.pop(0)
     _actions_from_principles(kg, draft, main)
     return draft
 
@@ -283,7 +287,8 @@ def program_covers(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
             continue
         seen.add(service)
         draft.step(program, "provides", service, data)
-        draft.bullets.append(_bullet(kg.node(service)))
+        draft.bullets.append(kg.node(service).label)
+        draft.detail.append(_bullet(kg.node(service)))
         draft.rest_on(service)
     for node_id in turn.intent.spec.answer:
         draft.detail.append(kg.node(node_id).summary)
@@ -344,6 +349,30 @@ def income_check(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
         if node_id != rule.id:
             draft.lead.append(kg.node(node_id).summary)
             draft.rest_on(node_id)
+    return draft
+
+
+SUBJECT_KINDS = frozenset({"condition", "service", "term", "purpose", "requirement"})
+
+
+def unknown_subject(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
+    """For intents marked strict: a question about something the graph does not hold
+    ("does CCS cover asthma?") gets an honest "I don't know" naming it, not a nearby answer."""
+    if not turn.analysis.unknown:
+        return None
+    if any(e.kind in SUBJECT_KINDS for e in turn.analysis.entities):
+        return None
+    words = ", ".join(f'"{w}"' for w in turn.analysis.unknown[:3])
+    draft = Draft(fallback=True, referrals=["county_ccs_office", "school_district", "drc"])
+    draft.lead.append(
+        f"I don't have information about {words} in my sources, so I can't answer that reliably."
+    )
+    if "req_medical_condition" in kg and turn.intent.spec.handler in (
+        "condition_covered",
+        "program_covers",
+    ):
+        draft.lead.append(kg.node("req_medical_condition").summary)
+        draft.rest_on("req_medical_condition")
     return draft
 
 

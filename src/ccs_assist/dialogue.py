@@ -11,7 +11,7 @@ import re
 import uuid
 from dataclasses import dataclass, field
 
-from .answers import HANDLERS, Draft, Turn, finish
+from .answers import HANDLERS, Draft, Turn, finish, unknown_subject
 from .intents import Intent
 from .matcher import Analysis, Scored
 from .schema import Answer
@@ -145,7 +145,11 @@ class Conversation:
         a = self.assistant
         entities = self._entities(analysis, intent, follow_on)
         turn = Turn(analysis, entities, intent, self.memory.last_detail)
-        draft: Draft | None = HANDLERS[intent.spec.handler](a.kg, turn)
+        draft: Draft | None = None
+        if intent.spec.strict:
+            draft = unknown_subject(a.kg, turn)
+        if draft is None:
+            draft = HANDLERS[intent.spec.handler](a.kg, turn)
         self.memory.remember(analysis)
         if draft is None:
             return a.fallback(question, analysis)
@@ -196,13 +200,16 @@ class Conversation:
 
     def _is_definition(self, folded: str, analysis: Analysis) -> bool:
         """'What is an IEE?': a definition question about exactly one named thing."""
-        if not DEFINITION.match(folded) or len(analysis.entities) != 1:
+        subjects = [e for e in analysis.entities if e.node_id != "ccs"] or analysis.entities
+        if not DEFINITION.match(folded) or len(subjects) != 1:
             return False
-        entity = analysis.entities[0]
+        entity = subjects[0]
+        context = [e for e in analysis.entities if e is not entity]
         rest = [
             w
             for i, w in enumerate(analysis.words)
             if not entity.start <= i < entity.end
+            and not any(c.start <= i < c.end for c in context)
             and w not in STOPWORDS
             and w not in DEFINITION_WORDS
         ]

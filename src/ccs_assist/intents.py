@@ -50,6 +50,7 @@ class IntentSpec(_Strict):
     lead: str | None = None
     answer: list[str] = []
     also: list[str] = []
+    strict: bool = False
     follow_ups: list[str] = []
 
 
@@ -65,6 +66,7 @@ class IntentsFile(_Strict):
     synonyms: dict[str, str] = {}
     known_words: list[str] = []
     california_counties: list[str] = []
+    never_correct: list[str] = []
     intents: list[dict[str, object]]
 
 
@@ -93,6 +95,7 @@ class Catalogue:
     synonyms: dict[str, str]
     known_words: list[str]
     counties: frozenset[str]
+    never_correct: list[str]
     intents: dict[str, Intent]
 
 
@@ -179,7 +182,14 @@ def load_catalogue(kg: KnowledgeGraph, path: Path | None = None) -> Catalogue:
     if problems:
         raise GraphError(problems)
     counties = frozenset(" ".join(c.lower().split()) for c in parsed.california_counties)
-    return Catalogue(parsed.settings, parsed.synonyms, parsed.known_words, counties, intents)
+    return Catalogue(
+        parsed.settings,
+        parsed.synonyms,
+        parsed.known_words,
+        counties,
+        parsed.never_correct,
+        intents,
+    )
 
 
 def _cue_stems(text: str) -> list[str]:

@@ -51,6 +51,7 @@ class Analysis:
     amounts: list[int] = field(default_factory=list)
     ages: list[float] = field(default_factory=list)
     corrected: dict[str, str] = field(default_factory=dict)
+    unknown: list[str] = field(default_factory=list)
 
     @property
     def tokens(self) -> frozenset[str]:
@@ -104,6 +105,9 @@ class Matcher:
                 continue  # words that mark a question as off-topic are not understanding
             for cue in intent.spec.cues + intent.spec.strong + intent.spec.against:
                 vocabulary.update(w for w in words(cue) if not w.startswith("@"))
+        for county in catalogue.counties:
+            vocabulary.update(county.split())
+        self.never_correct = frozenset(w.lower() for w in catalogue.never_correct)
         vocabulary.update(self.synonyms)
         vocabulary.update(self.synonyms.values())
         self.vocabulary = frozenset(w for w in vocabulary if w)
@@ -137,6 +141,7 @@ class Matcher:
         """The vocabulary word this is a typo of, or the word itself."""
         if (
             len(word) < 5
+            or word in self.never_correct
             or word in self.vocabulary
             or word in STOPWORDS
             or word.isdigit()
@@ -170,7 +175,8 @@ class Matcher:
             if w not in STOPWORDS and w not in QUESTION_WORDS and not w.isdigit()
         ]
         known = sum(1 for w, s in content if s in self.known_stems or w in self.vocabulary)
-        coverage = known / len(content) if content else 0.0
+        coverage = known / len(content) if content else 1.0
+        unknown = [w for w, s in content if s not in self.known_stems and w not in self.vocabulary]
         return Analysis(
             text=text,
             words=fixed,
@@ -180,6 +186,7 @@ class Matcher:
             amounts=money_amounts(text),
             ages=ages(text),
             corrected=corrected,
+            unknown=unknown,
         )
 
     def _entities(self, question_stems: list[str], fixed: list[str]) -> list[Entity]:

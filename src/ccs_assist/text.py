@@ -16,6 +16,7 @@ _POSSESSIVE = re.compile(r"(?<=[a-z])'s\b|(?<=s)'(?=\s|$)")
 _APOSTROPHE = re.compile(r"(?<=[a-z])'(?=[a-z])")
 _NON_WORD = re.compile(r"[^a-z0-9$%]+")
 _MONEY = re.compile(r"\$?\s?(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(k|thousand|grand)?\b")
+_AGE_UNIT = re.compile(r"\d\s*-?\s*(?:years?|yrs?|y/?o|year-old|months?|mos?)\b")
 _AGE = re.compile(
     r"\b(\d{1,3})(?:\s*-?\s*(?:years?|yrs?|y/?o|year-old|yo)\b|\s+(?:months?|mos?)\b)?"
 )
@@ -96,6 +97,12 @@ def stem(word: str) -> str:
             if suffix == "s" and word.endswith(("ss", "us", "is")):
                 continue
             word = word[: len(word) - len(suffix)] + keep
+            if suffix in ("ing", "ed") and word[-1] == word[-2] and word[-1] not in "lsz":
+                word = word[:-1]  # "stopped" -> "stop", "cutting" -> "cut"
+            break
+    for suffix, keep in (("ation", "at"), ("ment", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            word = word[: len(word) - len(suffix)] + keep
             break
     if word.endswith("e") and len(word) > 4:
         word = word[:-1]
@@ -127,10 +134,18 @@ def money_amounts(text: str) -> list[int]:
     return sorted(found, reverse=True)
 
 
+_BARE_AGE = re.compile(
+    r"\b(?:is|s|turns?|turning|turned|at|age|aged|until|till|over|under|past|after)\s+"
+    r"(\d{1,2})\b(?!\s*(?:%|percent|days?|weeks?|minutes?|hours?|times?|x|k|thousand|,\d))"
+)
+
+
 def ages(text: str) -> list[float]:
-    """Ages in years a parent wrote ("19 year old", "18 months", "she is 20")."""
+    """Ages in years a parent wrote ("19 year old", "18 months", "she is 20", "stop at 18")."""
     folded = fold(text)
     out: list[float] = []
+    if not _AGE_UNIT.search(folded):
+        out.extend(float(m.group(1)) for m in _BARE_AGE.finditer(folded))
     for match in _AGE.finditer(folded):
         unit = match.group(0)
         number = int(match.group(1))
