@@ -77,7 +77,9 @@ def test_link_type_not_allowed_between_kinds(tmp_path: Path) -> None:
 
 
 def test_node_without_source_is_refused(tmp_path: Path) -> None:
-    bad = PROGRAM.replace("    sources: [law_one]\n", "    links:\n      - {type: related_to, to: prog2}\n")
+    bad = PROGRAM.replace(
+        "    sources: [law_one]\n", "    links:\n      - {type: related_to, to: prog2}\n"
+    )
     other = "  - id: prog2\n    label: B\n    summary: y\n    sources: [law_one]\n"
     found = problems_of(write_graph(tmp_path, {"s.yaml": SOURCES, "p.yaml": bad + other}))
     assert any("'prog': must cite at least one source" in p for p in found), found
@@ -91,7 +93,9 @@ def test_orphans_are_reported(tmp_path: Path) -> None:
 
 def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     bad = PROGRAM + "    colour: blue\n"
-    worse = "kind: service\nnodes:\n  - id: svc\n    label: S\n    summary: s\n    sources: [nope]\n"
+    worse = (
+        "kind: service\nnodes:\n  - id: svc\n    label: S\n    summary: s\n    sources: [nope]\n"
+    )
     found = problems_of(write_graph(tmp_path, {"s.yaml": SOURCES, "p.yaml": bad, "v.yaml": worse}))
     assert len(found) >= 2
     assert any("colour" in p for p in found) and any("'nope'" in p for p in found)
