@@ -1,0 +1,95 @@
+"""The command line: check, export, ask and batch, as a script or a help desk would call them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ccs_assist.cli import main
+
+from .conftest import write_graph
+
+
+def run_cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "ccs_assist", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_check_prints_counts(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check"]) == 0
+    out = capsys.readouterr().out
+    assert "principle" in out and "graph OK" in out and "intents" in out
+
+
+def test_check_fails_with_file_and_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_graph(tmp_path, {"p.yaml": "kind: program\nnodes:\n  - id: x\n    labl: y\n"})
+    assert main(["--graph", str(tmp_path), "check"]) == 1
+    err = capsys.readouterr().err
+    assert "p.yaml:4" in err and "unknown field 'labl'" in err
+    assert "Traceback" not in err
+
+
+def test_export_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["graph", "export", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert {"nodes", "links"} <= data.keys()
+
+
+def test_export_dot_to_file(tmp_path: Path) -> None:
+    out = tmp_path / "g.dot"
+    assert main(["graph", "export", "--format", "dot", "-o", str(out)]) == 0
+    assert out.read_text().startswith("digraph")
+
+
+def test_ask_prints_answer_and_sources(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "Is spina bifida covered?"]) == 0
+    out = capsys.readouterr().out
+    assert "Spina bifida" in out and "Sources:" in out
+
+
+def test_ask_json_is_the_answer_model(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "--json", "which", "department", "runs", "ccs"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["intent"] == "who_runs_ccs" and data["citations"][0]["id"]
+
+
+def test_ask_too_long_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "x" * 5000]) == 1
+    assert "characters" in capsys.readouterr().err
+
+
+def test_batch_answers_each_line_in_order_with_sessions() -> None:
+    lines = [
+        json.dumps({"question": "my son has CP", "session": "a"}),
+        "this is { not json",
+        '{"question": "does ccs cover his PT?", "session": "a"}',
+        '{"no_question": 1}',
+        "Is spina bifida covered?",
+        json.dumps({"question": "x" * 5000}),
+    ]
+    result = run_cli("batch", stdin="\n".join(lines) + "\n")
+    assert result.returncode == 0, result.stderr
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(out) == 6
+    assert out[0]["intent"] == "condition_covered"
+    assert out[1]["intent"] is None  # plain text line: answered, and this one falls back
+    assert "Cerebral palsy" in out[2]["answer"] and out[2]["session_id"] == "a"
+    assert "error" in out[3] and out[3]["line"] == 4
+    assert out[4]["intent"] == "condition_covered"
+    assert "characters" in out[5]["error"]
+
+
+def test_batch_reports_bad_json_and_goes_on() -> None:
+    result = run_cli("batch", stdin='{"question": \n{"question": "what is an iep"}\n')
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert "not valid JSON" in out[0]["error"]
+    assert "individualized education program" in out[1]["answer"].lower()
