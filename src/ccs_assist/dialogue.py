@@ -106,7 +106,8 @@ class Conversation:
                 intent, original = chosen
                 return self._run(original.text, original, intent, 1.0 * a.threshold + 0.3)
         scored = a.matcher.score(analysis, self.memory.tokens())
-        if any(s.intent.spec.handler == "decline" for s in scored):
+        best = scored[0].confidence if scored else 0.0
+        if any(s.intent.spec.handler == "decline" and s.confidence >= 0.8 * best for s in scored):
             return a.fallback(question, analysis)
         if self._is_definition(folded, analysis):
             return self._run(question, analysis, a.catalogue.intents["what_is"], 0.9)

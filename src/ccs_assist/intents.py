@@ -56,7 +56,7 @@ class IntentSpec(_Strict):
 
 class Settings(_Strict):
     fallback_below: float = Field(0.4, ge=0, le=1)
-    clarify_gap: float = Field(0.1, ge=0, le=1)
+    clarify_gap: float = Field(0.05, ge=0, le=1)
     max_question_chars: int = Field(2000, ge=10)
     referrals: list[str] = []
 

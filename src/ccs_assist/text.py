@@ -119,13 +119,20 @@ def key(text: str) -> str:
     return " ".join(stems(text))
 
 
+_MONEY_CONTEXT = re.compile(r"\b(income|make|made|earn|earned|agi|salary|paid|wages|dollars)\b")
+
+
 def money_amounts(text: str) -> list[int]:
-    """Dollar amounts a parent wrote ("$62,000", "62k", "62 thousand"), biggest first."""
+    """Dollar amounts a parent wrote ("$62,000", "62k", "62 thousand", "we make 45000")."""
     found: list[int] = []
-    for match in _MONEY.finditer(fold(text)):
+    folded = fold(text)
+    context = bool(_MONEY_CONTEXT.search(folded))
+    for match in _MONEY.finditer(folded):
         digits, scale = match.group(1), match.group(2)
         raw = match.group(0)
-        if not (raw.startswith("$") or scale or "," in digits):
+        plain = digits.replace(",", "").replace(".", "", 1)
+        bare_money = context and plain.isdigit() and int(float(digits.replace(",", ""))) >= 1000
+        if not (raw.startswith("$") or scale or "," in digits or bare_money):
             continue
         value = float(digits.replace(",", ""))
         if scale:
