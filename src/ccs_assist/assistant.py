@@ -11,10 +11,11 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 
+from . import snapshot
 from .answers import Draft, finish
 from .dialogue import Conversation
 from .errors import QuestionError
-from .graph import KnowledgeGraph
+from .graph import KnowledgeGraph, default_graph_dir
 from .intents import load_catalogue
 from .matcher import Analysis, Matcher
 from .schema import Answer, Referral
@@ -30,9 +31,15 @@ class Assistant:
     """Holds the graph and the prebuilt indexes; conversations share it and stay cheap."""
 
     def __init__(self, graph_dir: Path | str | None = None) -> None:
-        self.kg = KnowledgeGraph.load(Path(graph_dir) if graph_dir else None)
-        self.catalogue = load_catalogue(self.kg)
-        self.matcher = Matcher(self.kg, self.catalogue)
+        directory = Path(graph_dir) if graph_dir else default_graph_dir()
+        saved = snapshot.load(directory)
+        if saved is not None:
+            self.kg, self.catalogue, self.matcher = saved
+        else:
+            self.kg = KnowledgeGraph.load(directory)
+            self.catalogue = load_catalogue(self.kg)
+            self.matcher = Matcher(self.kg, self.catalogue)
+            snapshot.save(directory, (self.kg, self.catalogue, self.matcher))
         settings = self.catalogue.settings
         self.threshold = settings.fallback_below
         self.gap = settings.clarify_gap
