@@ -11,6 +11,8 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 
+from rapidfuzz.distance import Levenshtein
+
 from . import snapshot
 from .answers import Draft, finish
 from .dialogue import Conversation
@@ -54,12 +56,18 @@ class Assistant:
         return self.conversation().ask(question)
 
     def terms(self) -> list[str]:
-        """Names of the graph's conditions, programs, services and terms, for completion."""
+        """Names of the graph's conditions, programs, services and terms, for completion.
+        Aliases that are only misspellings of the label ("cerebral palsey") are left out."""
         out: set[str] = set()
         for node in self.kg.nodes():
             if node.kind in {"condition", "program", "service", "term", "organization"}:
                 out.add(node.label)
-                out.update(node.aliases)
+                label = node.label.lower()
+                out.update(
+                    alias
+                    for alias in node.aliases
+                    if not 0 < Levenshtein.distance(alias.lower(), label[: len(alias)]) <= 2
+                )
         return sorted(out, key=str.lower)
 
     # ---- shared pieces for conversations --------------------------------------------------

@@ -19,6 +19,16 @@ from .screener import STOP_WORDS, Screener
 from .text import STOPWORDS, words
 
 FOLLOW_ON = re.compile(r"^\s*(and|also|plus|what about|how about|same for|what if it s|and for)\b")
+# What a follow-on ("and at school?") may change for each kind of answer; a follow-on that
+# names nothing the last answer could use is treated as a new question.
+FOLLOW_ON_USES: dict[str, frozenset[str]] = {
+    "service_providers": frozenset({"service", "program", "organization"}),
+    "condition_covered": frozenset({"condition"}),
+    "program_covers": frozenset({"program"}),
+    "describe": frozenset({"condition", "program", "service", "term", "organization", "purpose"}),
+    "age_check": frozenset({"age"}),
+    "income_check": frozenset({"money"}),
+}
 RESET_PHRASES = frozenset({"reset", "start over", "new question", "forget that", "new child"})
 DEFINITION = re.compile(
     r"^\s*(what is|what are|what does|define|meaning of|what is the meaning of|explain|"
@@ -197,7 +207,16 @@ class Conversation:
         top = scored[0].confidence if scored else 0.0
         if len(content) > 6 or (top >= self.assistant.threshold and len(content) > 3):
             return None
-        return self.assistant.catalogue.intents.get(last)
+        intent = self.assistant.catalogue.intents.get(last)
+        if intent is None:
+            return None
+        uses = FOLLOW_ON_USES.get(intent.spec.handler, frozenset())
+        kinds = {e.kind for e in analysis.entities}
+        if analysis.amounts:
+            kinds.add("money")
+        if analysis.ages:
+            kinds.add("age")
+        return intent if kinds & uses else None
 
     def _is_definition(self, folded: str, analysis: Analysis) -> bool:
         """'What is an IEE?': a definition question about exactly one named thing."""

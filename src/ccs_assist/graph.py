@@ -47,6 +47,7 @@ class Node:
     uncertain: bool = False
     url: str | None = None
     section: str | None = None
+    source_type: str | None = None
     contact: dict[str, str | None] = field(default_factory=dict)
     file: str = ""
     line: int = 0
@@ -121,7 +122,13 @@ class KnowledgeGraph:
 
     def citation(self, source_id: str) -> Citation:
         source = self._nodes[source_id]
-        return Citation(id=source.id, title=source.label, section=source.section, url=source.url)
+        return Citation(
+            id=source.id,
+            title=source.label,
+            section=source.section,
+            url=source.url,
+            type=source.source_type,
+        )
 
     def counts(self) -> Counter[str]:
         return Counter(n.kind for n in self._nodes.values())
@@ -235,6 +242,7 @@ def _build(pending: dict[str, _Pending], problems: list[Problem]) -> nx.MultiDiG
                 uncertain=spec.uncertain,
                 url=spec.url or (spec.contact.url if spec.contact else None),
                 section=spec.section,
+                source_type=spec.type,
                 contact=spec.contact.model_dump() if spec.contact else {},
                 file=item.file,
                 line=item.line,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from .schema import Answer
+from .schema import Answer, Citation
 
 WIDTH = 80
 
@@ -30,7 +30,7 @@ def render(answer: Answer, width: int = WIDTH, sources: bool = True) -> str:
     if sources and answer.citations:
         lines = ["Sources:"]
         for citation in answer.citations[:6]:
-            title = citation.title + (f", {citation.section}" if citation.section else "")
+            title = citation_title(citation)
             lines.append(wrap(f"- {title}", width, indent="  "))
             if citation.url:
                 lines.append(f"      {citation.url}")
@@ -40,6 +40,13 @@ def render(answer: Answer, width: int = WIDTH, sources: bool = True) -> str:
     if answer.follow_ups:
         parts.append(wrap("You could also ask: " + " | ".join(answer.follow_ups[:3]), width))
     return "\n\n".join(parts)
+
+
+def citation_title(citation: Citation) -> str:
+    """Title and section; the project's seed documents are named as background reading."""
+    if citation.type == "seed":
+        return f"{citation.title} (background article this project started from)"
+    return citation.title + (f", {citation.section}" if citation.section else "")
 
 
 def render_why(answer: Answer, width: int = WIDTH) -> str:
@@ -64,7 +71,7 @@ def render_sources(answer: Answer, width: int = WIDTH) -> str:
         return "No sources for that answer."
     lines: list[str] = []
     for citation in answer.citations:
-        title = citation.title + (f", {citation.section}" if citation.section else "")
+        title = citation_title(citation)
         lines.append(wrap(f"- {title}", width))
         if citation.url:
             lines.append(f"  {citation.url}")

@@ -136,6 +136,7 @@ class Citation(BaseModel):
     title: str
     section: str | None = None
     url: str | None = None
+    type: str | None = None
 
 
 class Basis(BaseModel):
