@@ -230,7 +230,7 @@ def load_file(path: Path, problems: list[Problem]) -> list[Case]:
     cases: list[Case] = []
     seen: dict[str, int] = {}
     for raw in data["conversations"]:
-        case = _read_conversation(raw, name, problems)
+        case = _read_conversation(raw, name, problems, line_of(data, "conversations"))
         if case is None:
             continue
         if case.name in seen:
@@ -248,10 +248,10 @@ def load_file(path: Path, problems: list[Problem]) -> list[Case]:
     return cases
 
 
-def _read_conversation(raw: Any, name: str, problems: list[Problem]) -> Case | None:
+def _read_conversation(raw: Any, name: str, problems: list[Problem], near: int) -> Case | None:
     if not isinstance(raw, dict):
         problems.append(
-            Problem(name, 0, f"each conversation needs 'name:' and 'turns:', not {raw!r:.40}")
+            Problem(name, near, f"each conversation needs 'name:' and 'turns:', not {raw!r:.40}")
         )
         return None
     line = line_of(raw)
@@ -368,6 +368,8 @@ def _say(err: Any, loc: list[str], model: type[BaseModel]) -> str:
         return f"'{dotted}' must be true or false"
     if kind in ("float_type", "float_parsing", "greater_than_equal", "less_than_equal"):
         return f"'{dotted}' must be a number from 0 to 1, like 0.5"
+    if kind == "string_type" and dotted in ("ask", "name"):
+        return f"'{dotted}' must be text (the words themselves, not a list)"
     if kind in ("string_type", "list_type"):
         return f"'{dotted}' must be a piece of text or a list of texts"
     if kind in ("too_short", "string_too_short"):
