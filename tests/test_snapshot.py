@@ -22,9 +22,9 @@ def graph_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_second_start_uses_the_snapshot(graph_copy: Path) -> None:
-    assert snapshot.load(graph_copy) is None
+    assert snapshot.load(snapshot.fingerprint(graph_copy)) is None
     first = Assistant(graph_copy)
-    saved = snapshot.load(graph_copy)
+    saved = snapshot.load(snapshot.fingerprint(graph_copy))
     assert saved is not None
     second = Assistant(graph_copy)
     assert (
@@ -38,7 +38,7 @@ def test_an_edit_to_the_graph_is_seen(graph_copy: Path) -> None:
     terms.write_text(
         terms.read_text().replace("FAPE means", "FAPE (edited) means"), encoding="utf-8"
     )
-    assert snapshot.load(graph_copy) is None
+    assert snapshot.load(snapshot.fingerprint(graph_copy)) is None
     assert "(edited)" in Assistant(graph_copy).ask("what is FAPE").answer
 
 
@@ -52,4 +52,4 @@ def test_a_broken_snapshot_is_rebuilt(graph_copy: Path) -> None:
 def test_cache_can_be_turned_off(graph_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CCS_ASSIST_NO_CACHE", "1")
     Assistant(graph_copy)
-    assert snapshot.load(graph_copy) is None
+    assert snapshot.load(snapshot.fingerprint(graph_copy)) is None

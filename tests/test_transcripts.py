@@ -24,11 +24,7 @@ RESULTS: dict[str, tx.CaseResult] = {}
 
 # Graph nodes no intent can reach yet; their conversations wait in transcripts/pending/ and are
 # listed in .notes/transcript-misses.md. Remove an id here once its conversation passes.
-KNOWN_GAPS = {
-    "procedural_safeguards_apply_to_ccs",
-    "prior_written_notice_on_refusal",
-    "stay_put_protects_services",
-}
+KNOWN_GAPS: set[str] = set()
 
 
 def _result(assistant: Assistant, case: tx.Case) -> tx.CaseResult:

@@ -188,21 +188,36 @@ def condition_covered(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
 
 
 def conditions_list(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
-    """Which conditions count: the CCS condition groups with their examples."""
-    groups = [
+    """Which conditions count: CCS's condition groups with examples, or the conditions the
+    Medical Therapy Program serves; says where a remembered condition stands."""
+    program = "mtp" if "mtp" in (turn.entities.get("program") or []) else "ccs"
+    listed = [
         n
         for n in kg.nodes("condition")
-        if n.examples and any(p == "ccs" for p, _ in kg.out(n.id, "covered_by"))
+        if (n.examples or program != "ccs")
+        and any(p == program for p, _ in kg.out(n.id, "covered_by"))
     ]
-    if not groups:
+    if not listed:
         return None
     draft = topic(kg, turn) or Draft()
-    draft.bullets_title = "Groups of conditions CCS can cover, with examples:"
-    for group in groups:
-        example = f" (for example {', '.join(group.examples[:3])})" if group.examples else ""
-        draft.bullets.append(f"{group.label}{example}")
-        draft.step(group.id, "covered_by", "ccs", {})
-        draft.rest_on(group.id)
+    condition = first(turn, "condition")
+    if condition:
+        note = _condition_note(kg, condition, None, draft, programs={program})
+        draft.lead[:0] = note or [
+            f"{kg.node(condition).label} is not among the examples my sources list for "
+            f"{kg.node(program).label}; the county CCS program decides."
+        ]
+        draft.rest_on(condition)
+    label = kg.node(program).label
+    if program == "ccs":
+        draft.bullets_title = f"Groups of conditions {label} can cover, with examples:"
+    else:
+        draft.bullets_title = f"Conditions {label} commonly serves:"
+    for node in listed:
+        example = f" (for example {', '.join(node.examples[:3])})" if node.examples else ""
+        draft.bullets.append(f"{node.label}{example}")
+        draft.step(node.id, "covered_by", program, {})
+        draft.rest_on(node.id)
     return draft
 
 
@@ -254,15 +269,22 @@ def service_providers(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
     return draft
 
 
-def _condition_note(kg: KnowledgeGraph, condition: str, service: str, draft: Draft) -> list[str]:
+def _condition_note(
+    kg: KnowledgeGraph,
+    condition: str,
+    service: str | None,
+    draft: Draft,
+    programs: set[str] | None = None,
+) -> list[str]:
     """'Cerebral palsy is one of the conditions the MTP serves': ties a remembered condition to
-    the programs that give this service."""
+    the programs that give this service (or to the programs named)."""
     groups = [condition] + [g for g, _ in kg.out(condition, "part_of")]
-    providers = {p for p, _ in kg.into(service, "provides")}
+    if programs is None:
+        programs = {p for p, _ in kg.into(service, "provides")} - {"ccs"} if service else set()
     notes: list[str] = []
     for group in groups:
         for program, data in kg.out(group, "covered_by"):
-            if program in providers and program != "ccs":
+            if program in programs:
                 draft.step(group, "covered_by", program, data)
                 notes.append(
                     f"{kg.node(condition).label} is one of the conditions "
@@ -312,10 +334,14 @@ def age_check(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
         )
     else:
         draft.lead.append(
-            f"Yes, for CCS itself: it serves only children under {limit:g}, and your child is "
-            f"{age:g}. Adult care goes through other coverage, such as Medi-Cal or private "
-            "insurance."
+            f"CCS serves only children under {limit:g}, so at {age:g} your child is past its age "
+            "limit."
         )
+        if "case_management" in kg:
+            draft.lead.append(
+                "Before then, your child's CCS case manager can help plan the move to adult care."
+            )
+            draft.rest_on("case_management")
     if rule.detail:
         draft.detail.append(rule.detail)
     return draft
@@ -362,18 +388,64 @@ def unknown_subject(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
         return None
     if any(e.kind in SUBJECT_KINDS for e in turn.analysis.entities):
         return None
-    words = ", ".join(f'"{w}"' for w in turn.analysis.unknown[:3])
+    names = ", ".join(f'"{w}"' for w in _unknown_phrases(turn.analysis)[:3])
     draft = Draft(fallback=True, referrals=["county_ccs_office", "school_district", "drc"])
-    draft.lead.append(
-        f"I don't have information about {words} in my sources, so I can't answer that reliably."
-    )
-    if "req_medical_condition" in kg and turn.intent.spec.handler in (
-        "condition_covered",
-        "program_covers",
-    ):
-        draft.lead.append(kg.node("req_medical_condition").summary)
-        draft.rest_on("req_medical_condition")
+    if turn.intent.spec.handler in ("condition_covered", "program_covers"):
+        draft.lead.append(
+            f"I don't have {names} in my list of CCS conditions and services, so I can't say "
+            "whether CCS covers it."
+        )
+        for node_id in ("req_medical_condition", *turn.intent.spec.answer):
+            if node_id in kg:
+                draft.lead.append(kg.node(node_id).summary)
+                draft.rest_on(node_id)
+    else:
+        draft.lead.append(
+            f"I don't have information about {names} in my sources, so I can't answer that "
+            "reliably."
+        )
     return draft
+
+
+_GLUE = frozenset(
+    {
+        "the",
+        "a",
+        "an",
+        "my",
+        "his",
+        "her",
+        "has",
+        "have",
+        "with",
+        "is",
+        "of",
+        "for",
+        "about",
+        "does",
+        "do",
+        "cover",
+        "covers",
+        "and",
+        "or",
+        "to",
+        "in",
+    }
+)
+
+
+def _unknown_phrases(analysis: Analysis) -> list[str]:
+    """Unknown words with the word before them when it is part of the name ("down syndrome")."""
+    out: list[str] = []
+    for index, word in enumerate(analysis.words):
+        if word not in analysis.unknown:
+            continue
+        before = analysis.words[index - 1] if index else ""
+        joined = before.isalpha() and before not in _GLUE and before not in analysis.unknown
+        phrase = f"{before} {word}" if joined else word
+        if phrase not in out:
+            out.append(phrase)
+    return out
 
 
 def more_detail(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
@@ -423,7 +495,14 @@ def _join(names: list[str]) -> str:
 
 
 def _most_specific(turn: Turn) -> str | None:
-    """The entity a 'what is' question is about: the longest name found in the question."""
+    """The entity a 'what is' question is about: the first one named after the last question
+    word ("my IEP says DIS, what is DIS" -> DIS), else the longest name in the question."""
+    words = turn.analysis.words
+    asks = [i for i, w in enumerate(words) if w in ("what", "define", "mean", "meaning")]
+    if asks:
+        after = [e for e in turn.analysis.entities if e.start > asks[-1]]
+        if after:
+            return min(after, key=lambda e: e.start).node_id
     entities = sorted(turn.analysis.entities, key=lambda e: e.end - e.start, reverse=True)
     if entities:
         return entities[0].node_id

@@ -34,14 +34,15 @@ class Assistant:
 
     def __init__(self, graph_dir: Path | str | None = None) -> None:
         directory = Path(graph_dir) if graph_dir else default_graph_dir()
-        saved = snapshot.load(directory)
+        key = snapshot.fingerprint(directory)
+        saved = snapshot.load(key)
         if saved is not None:
             self.kg, self.catalogue, self.matcher = saved
         else:
             self.kg = KnowledgeGraph.load(directory)
             self.catalogue = load_catalogue(self.kg)
             self.matcher = Matcher(self.kg, self.catalogue)
-            snapshot.save(directory, (self.kg, self.catalogue, self.matcher))
+            snapshot.save(key, (self.kg, self.catalogue, self.matcher))
         settings = self.catalogue.settings
         self.threshold = settings.fallback_below
         self.gap = settings.clarify_gap

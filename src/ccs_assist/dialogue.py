@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from .answers import HANDLERS, Draft, Turn, finish, unknown_subject
 from .intents import Intent
-from .matcher import Analysis, Scored
+from .matcher import Analysis, Entity, Scored
 from .schema import Answer
 from .screener import STOP_WORDS, Screener
 from .text import STOPWORDS, words
@@ -31,21 +31,26 @@ FOLLOW_ON_USES: dict[str, frozenset[str]] = {
 }
 RESET_PHRASES = frozenset({"reset", "start over", "new question", "forget that", "new child"})
 DEFINITION = re.compile(
-    r"^\s*(what is|what are|what does|define|meaning of|what is the meaning of|explain|"
-    r"tell me about|what do you mean by|what is a|what is an)\b"
+    r"^\s*(what is|what are|what was|what were|what does|define|meaning of|explain|"
+    r"tell me about|what do you mean by)\b"
 )
 DEFINITION_WORDS = frozenset({"define", "meaning", "mean", "explain", "tell", "stand", "exactly"})
+PRONOUN = re.compile(r"\b(it|one|that|this|them|those|these|that one)\b")
 CHOICE = re.compile(r"^\s*(?:option\s*)?([12])\b")
 
 
 @dataclass
 class Memory:
     entities: dict[str, list[str]] = field(default_factory=dict)
+    subject: str | None = None
     last_intent: str | None = None
     last_detail: str | None = None
     pending: list[tuple[str, Analysis]] | None = None
 
     def remember(self, analysis: Analysis) -> None:
+        if analysis.entities:
+            longest = max(analysis.entities, key=lambda e: e.end - e.start)
+            self.subject = longest.node_id
         for entity in reversed(analysis.entities):
             seen = self.entities.setdefault(entity.kind, [])
             if entity.node_id in seen:
@@ -109,6 +114,7 @@ class Conversation:
                 )
             return self._screen(question)
         analysis = a.matcher.analyze(question)
+        self._resolve_pronoun(folded, analysis)
         if self.memory.pending:
             chosen = self._choice(folded, analysis)
             self.memory.pending = None
@@ -135,7 +141,13 @@ class Conversation:
             return self._start_screener(question, top.confidence)
         if top.intent.spec.handler == "decline":
             return a.fallback(question, analysis)
-        close = [s for s in usable[1:] if s.points >= top.points * (1 - a.gap)]
+        close = [
+            s
+            for s in usable[1:]
+            if s.points >= top.points * (1 - a.gap)
+            and s.strong == top.strong
+            and s.specificity == top.specificity
+        ]
         close = [s for s in close if s.intent.spec.handler not in ("decline", "smalltalk")]
         if close and not self._same_answer(top, close[0]):
             return self._clarify(question, analysis, top, close[0])
@@ -217,6 +229,15 @@ class Conversation:
         if analysis.ages:
             kinds.add("age")
         return intent if kinds & uses else None
+
+    def _resolve_pronoun(self, folded: str, analysis: Analysis) -> None:
+        """'how do I get one?' right after 'what is an IEE?': 'one' means the IEE."""
+        subject = self.memory.subject
+        if subject is None or analysis.entities or not PRONOUN.search(folded):
+            return
+        node = self.assistant.kg.node(subject)
+        end = len(analysis.words)
+        analysis.entities.append(Entity(subject, node.kind, end, end, node.label.lower()))
 
     def _is_definition(self, folded: str, analysis: Analysis) -> bool:
         """'What is an IEE?': a definition question about exactly one named thing."""

@@ -17,7 +17,7 @@ from .errors import GraphError, Problem, display_path
 from .graph import INTENTS_FILE, KnowledgeGraph
 from .loader import line_of, read_yaml, strip_lines
 from .schema import NODE_KINDS
-from .text import stems
+from .text import stem, words
 
 Handler = Literal[
     "topic",
@@ -52,6 +52,7 @@ class IntentSpec(_Strict):
     also: list[str] = []
     strict: bool = False
     follow_ups: list[str] = []
+    implicit: bool = False
 
 
 class Settings(_Strict):
@@ -148,10 +149,11 @@ def load_catalogue(kg: KnowledgeGraph, path: Path | None = None) -> Catalogue:
                     Problem(name, line, f"intent '{spec.id}' needs '{need}': not a kind or node id")
                 )
         intent = Intent(spec)
+        synonyms = {k.lower(): v.lower() for k, v in parsed.synonyms.items()}
         seen: dict[frozenset[str], int] = {}
         for group, weight in WEIGHTS.items():
             for text in getattr(spec, group):
-                cue_stems = _cue_stems(text)
+                cue_stems = _cue_stems(text, synonyms)
                 bad = [
                     s[1:]
                     for s in cue_stems
@@ -176,6 +178,7 @@ def load_catalogue(kg: KnowledgeGraph, path: Path | None = None) -> Catalogue:
                 seen[key] = len(intent.cues)
                 intent.cues.append(Cue(key, weight, text))
         intents[spec.id] = intent
+    _add_node_aliases(kg, intents, {k.lower(): v.lower() for k, v in parsed.synonyms.items()})
     for ref in parsed.settings.referrals:
         if ref not in kg:
             problems.append(Problem(name, 0, f"referral '{ref}' is not a node in the graph"))
@@ -192,14 +195,44 @@ def load_catalogue(kg: KnowledgeGraph, path: Path | None = None) -> Catalogue:
     )
 
 
-def _cue_stems(text: str) -> list[str]:
-    """Stems of a cue; `@kind` and `@node_id` placeholders pass through whole."""
+ALIAS_KINDS = ("fact", "principle", "action")
+
+
+def _add_node_aliases(
+    kg: KnowledgeGraph, intents: dict[str, Intent], synonyms: dict[str, str]
+) -> None:
+    """A fact's, principle's or action's aliases are phrases parents use to ask about it: they
+    become strong cues of the intent that answers with that node first, or of an implicit
+    intent of its own, so every such node in the graph can be reached without editing intents."""
+    leading = {
+        i.spec.answer[0]: i for i in intents.values() if i.spec.answer and i.spec.handler == "topic"
+    }
+    for node in kg.nodes():
+        if node.kind not in ALIAS_KINDS or not node.aliases:
+            continue
+        intent = leading.get(node.id)
+        if intent is None:
+            spec = IntentSpec(
+                id=f"about_{node.id}", title=node.label, answer=[node.id], implicit=True
+            )
+            intent = intents.setdefault(spec.id, Intent(spec))
+        known = {cue.stems for cue in intent.cues}
+        for alias in node.aliases:
+            cue_stems = frozenset(_cue_stems(alias, synonyms))
+            if cue_stems and cue_stems not in known:
+                known.add(cue_stems)
+                intent.cues.append(Cue(cue_stems, WEIGHTS["strong"], alias))
+
+
+def _cue_stems(text: str, synonyms: dict[str, str]) -> list[str]:
+    """Stems of a cue, through the same synonyms as questions ("kids" and "children" both
+    become "child"); `@kind` and `@node_id` placeholders pass through whole."""
     out: list[str] = []
     for part in text.split():
         if part.startswith("@"):
             out.append(part.lower())
         else:
-            out.extend(stems(part))
+            out.extend(stem(synonyms.get(w, w)) for w in words(part))
     return out
 
 

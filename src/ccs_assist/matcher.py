@@ -79,6 +79,8 @@ class Scored:
     confidence: float
     cues: tuple[str, ...]
     points: float = 0.0
+    strong: bool = False
+    specificity: int = 0
 
 
 class Matcher:
@@ -103,8 +105,8 @@ class Matcher:
         for intent in catalogue.intents.values():
             if intent.spec.handler == "decline":
                 continue  # words that mark a question as off-topic are not understanding
-            for cue in intent.spec.cues + intent.spec.strong + intent.spec.against:
-                vocabulary.update(w for w in words(cue) if not w.startswith("@"))
+            for cue in intent.cues:
+                vocabulary.update(w for w in words(cue.text) if not w.startswith("@"))
         for county in catalogue.counties:
             vocabulary.update(county.split())
         self.never_correct = frozenset(w.lower() for w in catalogue.never_correct)
@@ -149,7 +151,7 @@ class Matcher:
     def _correct_uncached(self, word: str) -> str:
         """The vocabulary word this is a typo of, or the word itself."""
         if (
-            len(word) < 5
+            len(word) < 4
             or word in self.never_correct
             or word in self.vocabulary
             or word in STOPWORDS
@@ -235,10 +237,14 @@ class Matcher:
         for intent in self.catalogue.intents.values():
             raw = 0.0
             fired: list[str] = []
+            strong = False
+            specificity = 0
             for cue in intent.cues:
                 if cue.stems <= tokens:
                     raw += cue.weight
                     fired.append(cue.text)
+                    strong = strong or cue.weight > 1
+                    specificity += len(cue.stems) if cue.weight > 0 else 0
             if raw <= 0:
                 continue
             needs = intent.spec.needs
@@ -252,8 +258,13 @@ class Matcher:
                 elif not met_memory:
                     raw *= 0.5
             confidence = raw / (raw + 1.0) * factor
-            out.append(Scored(intent, round(min(confidence, 1.0), 3), tuple(fired), raw))
-        out.sort(key=lambda s: s.confidence, reverse=True)
+            out.append(
+                Scored(
+                    intent, round(min(confidence, 1.0), 3), tuple(fired), raw, strong, specificity
+                )
+            )
+        # Ties go to the intent whose cues matched more of the question's words.
+        out.sort(key=lambda s: (s.confidence, s.specificity), reverse=True)
         return out
 
     @staticmethod

@@ -22,8 +22,31 @@ STOP_WORDS = frozenset({"stop", "cancel", "quit", "exit", "nevermind", "never mi
 YES = frozenset(
     {"yes", "y", "yeah", "yep", "yup", "sure", "correct", "we do", "she does", "he does"}
 )
-NO = frozenset({"no", "n", "nope", "nah", "we dont", "she doesnt", "he doesnt", "not"})
-UNSURE = frozenset({"not sure", "dont know", "idk", "unsure", "maybe", "i dont know", "no idea"})
+# Compared after folding, so "don't know" arrives as "do not know".
+NO = frozenset({"no", "n", "nope", "nah", "we do not", "she does not", "he does not", "not"})
+UNSURE = frozenset(
+    {
+        "not sure",
+        "do not know",
+        "i do not know",
+        "idk",
+        "unsure",
+        "maybe",
+        "no idea",
+        "i am not sure",
+        "we do not know",
+        "dunno",
+    }
+)
+OUT_OF_STATE = re.compile(
+    r"\b(not in california|outside california|another state|out of state|other state)\b|"
+    r"\b(alabama|alaska|arizona|arkansas|colorado|connecticut|delaware|florida|georgia|hawaii|"
+    r"idaho|illinois|indiana|iowa|kansas|kentucky|louisiana|maine|maryland|massachusetts|"
+    r"michigan|minnesota|mississippi|missouri|montana|nebraska|new hampshire|new jersey|"
+    r"new mexico|new york|north carolina|north dakota|ohio|oklahoma|oregon|pennsylvania|"
+    r"rhode island|south carolina|south dakota|tennessee|texas|utah|vermont|virginia|"
+    r"washington|west virginia|wisconsin|wyoming|mexico|nevada)\b(?!\s+county)"
+)
 
 QUESTIONS = {
     "age": "How old is your child? (for example: 7, or 18 months)",
@@ -127,9 +150,7 @@ class Screener:
         folded = " ".join(words(text))
         if self._is(folded, UNSURE):
             return None
-        if re.search(
-            r"\b(not in california|outside california|another state|out of state)\b", folded
-        ) or self._is(folded, NO):
+        if OUT_OF_STATE.search(folded) or self._is(folded, NO):
             self.results["residence"] = "not_met"
             return StepReply(
                 "CCS is for children who live in California. "

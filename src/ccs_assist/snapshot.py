@@ -1,9 +1,9 @@
 """A validated graph, saved so the next start can skip parsing and validating the YAML.
 
 Every start used to re-read and re-validate graph/*.yaml; that cost more than all our imports.
-The snapshot is keyed by each graph file's name, size and modification time, this package's
-version and the Python version, so any edit to graph/ rebuilds it. It lives in the user's cache
-folder, written only by this program; `ccs-assist check` never uses it, and
+The snapshot is keyed by the name, size and modification time of each graph file and of this
+package's code, and by the Python version, so any edit to either rebuilds it. It lives in the
+user's cache folder, written only by this program; `ccs-assist check` never uses it, and
 CCS_ASSIST_NO_CACHE=1 turns it off.
 """
 
@@ -20,10 +20,14 @@ from typing import Any
 FORMAT = 1
 
 
-def _fingerprint(directory: Path) -> str | None:
+def fingerprint(directory: Path) -> str | None:
+    """Names, sizes and times of the graph files and of this package's code: any edit to
+    either makes a new key. Taken before loading, so a file edited mid-load is not missed."""
+    code = Path(__file__).parent
     try:
         entries = sorted(
-            (p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in directory.glob("*.yaml")
+            (str(p), p.stat().st_size, p.stat().st_mtime_ns)
+            for p in [*directory.glob("*.yaml"), *code.glob("*.py")]
         )
     except OSError:
         return None
@@ -46,10 +50,9 @@ def _path(fingerprint: str) -> Path | None:
         return None
 
 
-def load(directory: Path) -> Any | None:
-    """The saved snapshot for exactly these graph files, or None."""
-    fingerprint = _fingerprint(directory)
-    path = _path(fingerprint) if fingerprint else None
+def load(key: str | None) -> Any | None:
+    """The snapshot saved under this fingerprint, or None."""
+    path = _path(key) if key else None
     if path is None or not path.is_file():
         return None
     try:
@@ -59,10 +62,9 @@ def load(directory: Path) -> Any | None:
         return None
 
 
-def save(directory: Path, value: Any) -> None:
+def save(key: str | None, value: Any) -> None:
     """Save atomically; any failure (read-only home, full disk) is silently skipped."""
-    fingerprint = _fingerprint(directory)
-    path = _path(fingerprint) if fingerprint else None
+    path = _path(key) if key else None
     if path is None:
         return
     try:

@@ -32,7 +32,8 @@ STOPWORDS = frozenset(
     until up us very was we were what when where which while who whom whose why will with would
     you your yours yourself ok okay hi hello thanks thank im ive id dont doesnt isnt wont cant
     didnt arent wasnt shouldnt hasnt havent let lets really still even yet anyone someone
-    something anything ever one two three""".split()
+    something anything ever one two three um uh umm hmm actually basically like anymore
+    probably kinda sorta gonna wanna""".split()
 )
 
 

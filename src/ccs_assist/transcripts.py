@@ -658,7 +658,7 @@ def measure_coverage(assistant: Assistant, results: Iterable[CaseResult]) -> Cov
             touched.update(b.id for b in answer.basis)
             touched.update(answer.nodes)
     kg = assistant.kg
-    catalogue = assistant.catalogue.intents
+    catalogue = {k: v for k, v in assistant.catalogue.intents.items() if not v.spec.implicit}
     missing = {
         "intents": [(i, catalogue[i].spec.title) for i in catalogue if i not in intents],
         "principles": [(n.id, n.label) for n in kg.nodes("principle") if n.id not in touched],
