@@ -39,6 +39,8 @@ def answer_line(
             item = json.loads(line)
         except json.JSONDecodeError as error:
             return {"error": f"line {number}: not valid JSON ({error.msg})", "line": number}
+        except (RecursionError, ValueError):
+            return {"error": f"line {number}: JSON too deeply nested or too large", "line": number}
         if not isinstance(item, dict) or "question" not in item:
             return {"error": f"line {number}: expected an object with 'question'", "line": number}
         question, session = item["question"], item.get("session")

@@ -60,6 +60,19 @@ def line_of(mapping: Any, key: str | None = None) -> int:
     return int(mapping.get(LINE, 0))
 
 
+def _first_alias_line(text: str) -> int:
+    """Aliases can make a small file expand to billions of values; graph files never need
+    them. Returns the line of the first alias, or 0 (also when the text does not parse: the
+    real load reports that with its own message)."""
+    try:
+        for event in yaml.parse(text, Loader=_Base):
+            if isinstance(event, yaml.AliasEvent):
+                return int(event.start_mark.line) + 1
+    except yaml.YAMLError:
+        return 0
+    return 0
+
+
 def read_yaml(path: Path, problems: list[Problem]) -> Any | None:
     """Load one YAML file, turning every way it can fail into a Problem instead of a traceback."""
     name = display_path(path)
@@ -85,6 +98,13 @@ def read_yaml(path: Path, problems: list[Problem]) -> Any | None:
     if not text.strip():
         problems.append(Problem(name, 0, "file is empty"))
         return None
+    if "&" in text and "*" in text:
+        alias_line = _first_alias_line(text)
+        if alias_line:
+            problems.append(
+                Problem(name, alias_line, "YAML anchors and aliases (& and *) are not allowed here")
+            )
+            return None
     try:
         return yaml.load(text, Loader=_LineLoader)
     except yaml.MarkedYAMLError as error:

@@ -132,6 +132,8 @@ def money_amounts(text: str) -> list[int]:
         digits, scale = match.group(1), match.group(2)
         raw = match.group(0)
         plain = digits.replace(",", "").replace(".", "", 1)
+        if len(plain) > 12:
+            continue  # no family income has that many digits; int(float(...)) would overflow
         bare_money = context and plain.isdigit() and int(float(digits.replace(",", ""))) >= 1000
         if not (raw.startswith("$") or scale or "," in digits or bare_money):
             continue
