@@ -29,6 +29,7 @@ FOLLOW_ON_USES: dict[str, frozenset[str]] = {
     "age_check": frozenset({"age"}),
     "income_check": frozenset({"money"}),
 }
+HELP_PHRASES = frozenset({"help", "help me", "menu", "options", "what can i ask", "?"})
 RESET_PHRASES = frozenset({"reset", "start over", "new question", "forget that", "new child"})
 DEFINITION = re.compile(
     r"^\s*(what is|what are|what was|what were|what does|define|meaning of|explain|"
@@ -105,6 +106,10 @@ class Conversation:
             self.reset()
             return a.notice(
                 question, "OK, I've forgotten this conversation. What would you like to know?"
+            )
+        if folded in HELP_PHRASES and "help" in a.catalogue.intents:
+            return self._run(
+                question, a.matcher.analyze(question), a.catalogue.intents["help"], 1.0
             )
         if self.screener is not None:
             if folded in STOP_WORDS:
