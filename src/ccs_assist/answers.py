@@ -6,7 +6,6 @@ written here. A handler returns None when the graph cannot answer, and the calle
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -15,7 +14,6 @@ from .intents import Intent
 from .matcher import Analysis
 from .schema import Answer, Basis, Citation, Referral, Step
 
-YES_NO_QUESTION = re.compile(r"^\W*(does|do|can|is|are|will|would|could|should|may)\b")
 UNCERTAIN_NOTE = (
     "Part of this is not fully confirmed in the sources we checked; please confirm it with the "
     "office named below before you rely on it."
@@ -246,8 +244,7 @@ def service_providers(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
             draft.bullets.extend(lines)
     elif lines:
         if asked:
-            yes = "Yes. " if YES_NO_QUESTION.match(turn.analysis.text.lower()) else ""
-            draft.lead.append(f"{yes}{node.label} can come from {lines[0]}.")
+            draft.lead.append(f"{node.label} can come from {lines[0]}.")
             draft.bullets.extend(lines[1:])
             if lines[1:]:
                 draft.bullets_title = "Also:"
@@ -355,8 +352,9 @@ def income_check(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
     draft = Draft()
     draft.rest_on(rule.id)
     income = turn.analysis.amounts[0] if turn.analysis.amounts else None
-    if income is None or not isinstance(limit, int | float) or not isinstance(share, int | float):
-        draft.lead.append(rule.summary)
+    numbers_ok = isinstance(limit, int | float) and isinstance(share, int | float)
+    if income is None or not numbers_ok or income == limit:
+        draft.lead.append(rule.summary)  # "is the limit under $40,000?" asks about the rule
     elif income <= limit:
         draft.lead.append(
             f"At ${income:,.0f} your family is at or under the ${limit:,.0f} line, so you meet "
