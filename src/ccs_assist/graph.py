@@ -69,6 +69,9 @@ class KnowledgeGraph:
         self.graph = graph
         self.directory = directory
         self._nodes: dict[str, Node] = {n: data["node"] for n, data in graph.nodes(data=True)}
+        self._by_kind: dict[str, list[Node]] = {}
+        for node in self._nodes.values():
+            self._by_kind.setdefault(node.kind, []).append(node)
 
     # ---- loading --------------------------------------------------------------------------
 
@@ -99,7 +102,7 @@ class KnowledgeGraph:
         return self._nodes[node_id]
 
     def nodes(self, kind: str | None = None) -> Iterator[Node]:
-        return (n for n in self._nodes.values() if kind is None or n.kind == kind)
+        return iter(self._nodes.values() if kind is None else self._by_kind.get(kind, ()))
 
     def out(self, node_id: str, edge_type: str | None = None) -> list[tuple[str, dict[str, Any]]]:
         """Targets of a node's links (of one type), in the order they were written."""

@@ -21,7 +21,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from .graph import KnowledgeGraph
-from .intents import Catalogue, Intent
+from .intents import Catalogue, Cue, Intent
 from .schema import ENTITY_KINDS
 from .text import STOPWORDS, ages, money_amounts, stem, words
 
@@ -120,6 +120,24 @@ class Matcher:
                 buckets[word[0]].append(word)
         self._buckets = dict(buckets)
         self._correct = lru_cache(maxsize=65536)(self._correct_uncached)
+        self._cues_by_stem = self._index_cues(catalogue)
+        self._order = {intent_id: i for i, intent_id in enumerate(catalogue.intents)}
+
+    @staticmethod
+    def _index_cues(catalogue: Catalogue) -> dict[str, list[tuple[str, Cue]]]:
+        """Each cue filed under its rarest stem, so scoring looks only at cues that can fire
+        and the cost per question does not grow with the number of intents."""
+        counts: dict[str, int] = defaultdict(int)
+        for intent in catalogue.intents.values():
+            for cue in intent.cues:
+                for part in cue.stems:
+                    counts[part] += 1
+        index: dict[str, list[tuple[str, Cue]]] = defaultdict(list)
+        for intent in catalogue.intents.values():
+            for cue in intent.cues:
+                rarest = min(cue.stems, key=lambda part: (counts[part], part))
+                index[rarest].append((intent.id, cue))
+        return dict(index)
 
     def __getstate__(self) -> dict[str, object]:
         state = dict(self.__dict__)
@@ -129,6 +147,22 @@ class Matcher:
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__dict__.update(state)
         self._correct = lru_cache(maxsize=65536)(self._correct_uncached)
+
+    @staticmethod
+    def _index_cues(catalogue: Catalogue) -> dict[str, list[tuple[str, Cue]]]:
+        """Each cue filed under its rarest stem, so scoring looks only at cues that can fire
+        and the cost per question does not grow with the number of intents."""
+        counts: dict[str, int] = defaultdict(int)
+        for intent in catalogue.intents.values():
+            for cue in intent.cues:
+                for part in cue.stems:
+                    counts[part] += 1
+        index: dict[str, list[tuple[str, Cue]]] = defaultdict(list)
+        for intent in catalogue.intents.values():
+            for cue in intent.cues:
+                rarest = min(cue.stems, key=lambda part: (counts[part], part))
+                index[rarest].append((intent.id, cue))
+        return dict(index)
 
     def _add_name(
         self, name: str, node_id: str, index: dict[tuple[str, ...], str], vocabulary: set[str]
@@ -233,20 +267,20 @@ class Matcher:
         tokens = analysis.tokens
         remembered = remembered or set()
         factor = 0.35 + 0.65 * analysis.coverage
-        out: list[Scored] = []
-        for intent in self.catalogue.intents.values():
-            raw = 0.0
-            fired: list[str] = []
-            strong = False
-            specificity = 0
-            for cue in intent.cues:
+        fired_by: dict[str, list[Cue]] = defaultdict(list)
+        for token in tokens:
+            for intent_id, cue in self._cues_by_stem.get(token, ()):
                 if cue.stems <= tokens:
-                    raw += cue.weight
-                    fired.append(cue.text)
-                    strong = strong or cue.weight > 1
-                    specificity += len(cue.stems) if cue.weight > 0 else 0
+                    fired_by[intent_id].append(cue)
+        out: list[Scored] = []
+        for intent_id, cues in fired_by.items():
+            intent = self.catalogue.intents[intent_id]
+            raw = sum(cue.weight for cue in cues)
             if raw <= 0:
                 continue
+            fired = [cue.text for cue in cues]
+            strong = any(cue.weight > 1 for cue in cues)
+            specificity = sum(len(cue.stems) for cue in cues if cue.weight > 0)
             needs = intent.spec.needs
             if needs:
                 met_here = all(self._has(need, tokens) for need in needs)
@@ -263,8 +297,10 @@ class Matcher:
                     intent, round(min(confidence, 1.0), 3), tuple(fired), raw, strong, specificity
                 )
             )
-        # Ties go to the intent whose cues matched more of the question's words.
-        out.sort(key=lambda s: (s.confidence, s.specificity), reverse=True)
+        # Ties go to the intent whose cues matched more of the question's words, then to the
+        # one written first in intents.yaml, so answers never depend on hashing order.
+        order = self._order
+        out.sort(key=lambda s: (-s.confidence, -s.specificity, order[s.intent.id]))
         return out
 
     @staticmethod
