@@ -14,6 +14,7 @@ from .intents import Intent
 from .matcher import Analysis
 from .schema import Answer, Basis, Citation, Referral, Step
 
+MAX_LISTED = 25  # a list longer than this is no longer an answer a parent can read
 UNCERTAIN_NOTE = (
     "Part of this is not fully confirmed in the sources we checked; please confirm it with the "
     "office named below before you rely on it."
@@ -211,11 +212,13 @@ def conditions_list(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
         draft.bullets_title = f"Groups of conditions {label} can cover, with examples:"
     else:
         draft.bullets_title = f"Conditions {label} commonly serves:"
-    for node in listed:
+    for node in listed[:MAX_LISTED]:
         example = f" (for example {', '.join(node.examples[:3])})" if node.examples else ""
         draft.bullets.append(f"{node.label}{example}")
         draft.step(node.id, "covered_by", program, {})
         draft.rest_on(node.id)
+    if len(listed) > MAX_LISTED:
+        draft.bullets.append(f"... and {len(listed) - MAX_LISTED} more; ask about a condition")
     return draft
 
 
