@@ -190,12 +190,11 @@ def conditions_list(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
     """Which conditions count: CCS's condition groups with examples, or the conditions the
     Medical Therapy Program serves; says where a remembered condition stands."""
     program = "mtp" if "mtp" in (turn.entities.get("program") or []) else "ccs"
-    listed = [
-        n
-        for n in kg.nodes("condition")
-        if (n.examples or program != "ccs")
-        and any(p == program for p, _ in kg.out(n.id, "covered_by"))
-    ]
+    listed: list[Node] = []
+    for condition_id, _ in kg.into(program, "covered_by"):
+        node = kg.node(condition_id)
+        if (node.examples or program != "ccs") and node not in listed:
+            listed.append(node)
     if not listed:
         return None
     draft = topic(kg, turn) or Draft()
