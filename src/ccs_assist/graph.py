@@ -11,15 +11,17 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 from pydantic import ValidationError
 
 from .errors import GraphError, Problem, display_path
 from .loader import line_of, read_yaml, strip_lines
 from .schema import EDGE_RULES, ENTITY_KINDS, KIND_ONLY_FIELDS, Citation, GraphFile, NodeSpec
 from .text import key
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 INTENTS_FILE = "intents.yaml"
 
@@ -63,12 +65,23 @@ class _Pending:
 
 
 class KnowledgeGraph:
-    """The validated graph plus the few queries the answer code needs."""
+    """The validated graph plus the few queries the answer code needs.
+
+    The knowledge is a networkx MultiDiGraph (`.graph`), built and checked on load. Answering
+    reads only the adjacency lists made from it, and the start-up snapshot keeps only those, so
+    a process that just answers questions never needs to import networkx (it was most of the
+    start-up time); `.graph` is rebuilt on first use for check, export and analysis.
+    """
 
     def __init__(self, graph: nx.MultiDiGraph, directory: Path) -> None:
-        self.graph = graph
+        self._graph: nx.MultiDiGraph | None = graph
         self.directory = directory
         self._nodes: dict[str, Node] = {n: data["node"] for n, data in graph.nodes(data=True)}
+        self._out: dict[str, list[tuple[str, dict[str, Any]]]] = {n: [] for n in self._nodes}
+        self._in: dict[str, list[tuple[str, dict[str, Any]]]] = {n: [] for n in self._nodes}
+        for origin, target, data in graph.edges(data=True):
+            self._out[origin].append((target, data))
+            self._in[target].append((origin, data))
         self._by_kind: dict[str, list[Node]] = {}
         for node in self._nodes.values():
             self._by_kind.setdefault(node.kind, []).append(node)
@@ -98,6 +111,25 @@ class KnowledgeGraph:
     def __contains__(self, node_id: object) -> bool:
         return node_id in self._nodes
 
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_graph"] = None  # rebuilt from the adjacency lists when someone asks for it
+        return state
+
+    @property
+    def graph(self) -> nx.MultiDiGraph:
+        if self._graph is None:
+            import networkx as nx
+
+            graph = nx.MultiDiGraph()
+            for node in self._nodes.values():
+                graph.add_node(node.id, kind=node.kind, label=node.label, node=node)
+            for origin, edges in self._out.items():
+                for target, data in edges:
+                    graph.add_edge(origin, target, key=data["type"], **data)
+            self._graph = graph
+        return self._graph
+
     def node(self, node_id: str) -> Node:
         return self._nodes[node_id]
 
@@ -108,7 +140,7 @@ class KnowledgeGraph:
         """Targets of a node's links (of one type), in the order they were written."""
         return [
             (target, data)
-            for _, target, data in self.graph.out_edges(node_id, data=True)
+            for target, data in self._out.get(node_id, ())
             if edge_type is None or data["type"] == edge_type
         ]
 
@@ -116,7 +148,7 @@ class KnowledgeGraph:
         """Nodes linking to this one (with one type of link)."""
         return [
             (origin, data)
-            for origin, _, data in self.graph.in_edges(node_id, data=True)
+            for origin, data in self._in.get(node_id, ())
             if edge_type is None or data["type"] == edge_type
         ]
 
@@ -226,6 +258,8 @@ def _say(err: Any, what: str) -> str:
 
 
 def _build(pending: dict[str, _Pending], problems: list[Problem]) -> nx.MultiDiGraph:
+    import networkx as nx
+
     graph = nx.MultiDiGraph()
     for node_id, item in pending.items():
         spec = item.spec
