@@ -93,3 +93,14 @@ def test_batch_reports_bad_json_and_goes_on() -> None:
     out = [json.loads(line) for line in result.stdout.splitlines()]
     assert "not valid JSON" in out[0]["error"]
     assert "individualized education program" in out[1]["answer"].lower()
+
+
+def test_batch_takes_a_byte_order_mark_and_refuses_huge_session_ids() -> None:
+    lines = [
+        "\ufeff" + json.dumps({"question": "what is an IEE"}),
+        json.dumps({"question": "what is an IEE", "session": "s" * 500}),
+    ]
+    result = run_cli("batch", stdin="\n".join(lines) + "\n")
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert out[0]["intent"] == "what_is"
+    assert "longer than 200" in out[1]["error"]

@@ -16,12 +16,13 @@ from .dialogue import Conversation
 from .errors import QuestionError
 
 MAX_SESSIONS = 1000
+MAX_SESSION_ID = 200
 
 
 def run_batch(assistant: Assistant, lines: IO[str], out: IO[str]) -> int:
     sessions: OrderedDict[str, Conversation] = OrderedDict()
     for number, raw in enumerate(lines, start=1):
-        line = raw.rstrip("\r\n")
+        line = raw.rstrip("\r\n").lstrip("\ufeff")
         if not line.strip():
             continue
         out.write(json.dumps(answer_line(assistant, sessions, line, number)) + "\n")
@@ -46,6 +47,11 @@ def answer_line(
         question, session = item["question"], item.get("session")
         if session is not None and not isinstance(session, str | int):
             return {"error": f"line {number}: 'session' must be text or a number", "line": number}
+        if session is not None and len(str(session)) > MAX_SESSION_ID:
+            return {
+                "error": f"line {number}: 'session' is longer than {MAX_SESSION_ID} characters",
+                "line": number,
+            }
     try:
         if session is None:
             answer = assistant.ask(question)
