@@ -26,12 +26,15 @@ if TYPE_CHECKING:
 INTENTS_FILE = "intents.yaml"
 
 
+def project_dir(name: str, env: str) -> Path:
+    """A data folder (graph/, transcripts/) beside the source tree, unless `env` names one."""
+    chosen = os.environ.get(env)
+    return Path(chosen) if chosen else Path(__file__).resolve().parents[2] / name
+
+
 def default_graph_dir() -> Path:
     """graph/ beside the source tree, unless CCS_ASSIST_GRAPH points elsewhere."""
-    env = os.environ.get("CCS_ASSIST_GRAPH")
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parents[2] / "graph"
+    return project_dir("graph", "CCS_ASSIST_GRAPH")
 
 
 @dataclass(frozen=True)

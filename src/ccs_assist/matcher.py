@@ -148,22 +148,6 @@ class Matcher:
         self.__dict__.update(state)
         self._correct = lru_cache(maxsize=65536)(self._correct_uncached)
 
-    @staticmethod
-    def _index_cues(catalogue: Catalogue) -> dict[str, list[tuple[str, Cue]]]:
-        """Each cue filed under its rarest stem, so scoring looks only at cues that can fire
-        and the cost per question does not grow with the number of intents."""
-        counts: dict[str, int] = defaultdict(int)
-        for intent in catalogue.intents.values():
-            for cue in intent.cues:
-                for part in cue.stems:
-                    counts[part] += 1
-        index: dict[str, list[tuple[str, Cue]]] = defaultdict(list)
-        for intent in catalogue.intents.values():
-            for cue in intent.cues:
-                rarest = min(cue.stems, key=lambda part: (counts[part], part))
-                index[rarest].append((intent.id, cue))
-        return dict(index)
-
     def _add_name(
         self, name: str, node_id: str, index: dict[tuple[str, ...], str], vocabulary: set[str]
     ) -> None:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import os
 import re
 import sys
 from collections.abc import Iterable, Iterator
@@ -27,6 +26,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TextIO
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from .errors import CcsAssistError, Problem, display_path
+from .graph import project_dir
 from .loader import line_of, read_yaml, strip_lines
 
 if TYPE_CHECKING:
@@ -44,10 +44,7 @@ OUT_OF_SCOPE = "out_of_scope"
 
 def default_transcripts_dir() -> Path:
     """transcripts/ beside the source tree, unless CCS_ASSIST_TRANSCRIPTS points elsewhere."""
-    env = os.environ.get("CCS_ASSIST_TRANSCRIPTS")
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parents[2] / "transcripts"
+    return project_dir("transcripts", "CCS_ASSIST_TRANSCRIPTS")
 
 
 # ---- the format ------------------------------------------------------------------------------
