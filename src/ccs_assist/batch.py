@@ -22,7 +22,9 @@ MAX_SESSION_ID = 200
 def run_batch(assistant: Assistant, lines: IO[str], out: IO[str]) -> int:
     sessions: OrderedDict[str, Conversation] = OrderedDict()
     for number, raw in enumerate(lines, start=1):
-        line = raw.rstrip("\r\n").lstrip("\ufeff")
+        line = raw.rstrip("\r\n")
+        if line.startswith("\ufeff") and line[1:].strip():
+            line = line[1:]  # a byte-order mark before JSON; a lone one is still a line
         if not line.strip():
             continue
         out.write(json.dumps(answer_line(assistant, sessions, line, number)) + "\n")
