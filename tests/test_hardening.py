@@ -41,6 +41,7 @@ from ccs_assist.graph import KnowledgeGraph
 from ccs_assist.render import render
 
 from .conftest import GRAPH, ROOT, write_graph
+from .test_graph_validation import PROGRAM, SOURCES
 
 MAX = 2000  # graph/intents.yaml settings.max_question_chars; checked against the assistant below
 TRACEBACK = "Traceback (most recent call last)"
@@ -554,20 +555,7 @@ _HTTP: dict[str, object] = {}
 
 # ---- broken graph files: file-and-line problems, never a traceback -------------------------
 
-SOURCES = """kind: source
-nodes:
-  - id: law_one
-    label: A law
-    type: statute
-"""
-
-PROGRAM = """kind: program
-nodes:
-  - id: prog
-    label: A program
-    summary: It helps.
-    sources: [law_one]
-"""
+# (SOURCES and PROGRAM: the same small valid graph the validator's own tests use.)
 
 SERVICE = """kind: service
 nodes:
