@@ -242,3 +242,15 @@ def test_detail_is_offered_separately(assistant: Assistant) -> None:
 def test_confidence_is_a_probability(assistant: Assistant) -> None:
     answer = ask(assistant, "is spina bifida covered")
     assert 0.4 <= answer.confidence <= 1.0
+
+
+def test_words_inside_a_long_name_do_not_act_alone(assistant: Assistant) -> None:
+    # "services" in "California Children's Services" must not read as "what services".
+    answer = ask(assistant, "what do you need to qualify for california children's services")
+    assert answer.intent == "eligibility"
+    assert "40,000" in answer.answer
+
+
+def test_age_said_with_will_be(assistant: Assistant) -> None:
+    answer = ask(assistant, "my son will be 20 next month is he still eligible for ccs")
+    assert answer.intent == "age_check" and "20" in answer.answer and "21" in answer.answer

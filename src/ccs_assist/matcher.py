@@ -63,7 +63,11 @@ class Analysis:
             extra.add("@money")
         if self.ages:
             extra.add("@age")
-        return frozenset(self.stems) | extra
+        # Words inside a long name ("California Children's Services") stand for that name, not
+        # for themselves: "services" there must not fire a "what services" cue.
+        hidden = {i for e in self.entities if e.end - e.start >= 3 for i in range(e.start, e.end)}
+        words = {s for i, s in enumerate(self.stems) if i not in hidden}
+        return frozenset(words) | extra
 
     def ids(self, kind: str | None = None) -> list[str]:
         out: list[str] = []

@@ -145,7 +145,7 @@ def money_amounts(text: str) -> list[int]:
 
 
 _BARE_AGE = re.compile(
-    r"\b(?:is|s|turns?|turning|turned|at|age|aged|until|till|over|under|past|after)\s+"
+    r"\b(?:is|s|be|turns?|turning|turned|at|age|aged|until|till|over|under|past|after)\s+"
     r"(\d{1,2})\b(?!\s*(?:%|percent|days?|weeks?|minutes?|hours?|times?|x|k|thousand|,\d))"
 )
 
