@@ -15,6 +15,19 @@ def cited(answer: Answer) -> set[str]:
     return {c.id for c in answer.citations} | {b.id for b in answer.basis}
 
 
+def assert_answer(
+    assistant: Assistant, question: str, intent: str, facts: list[str], cites: str
+) -> None:
+    """The intent, every fact (case-insensitive) and the citation are in a substantive answer."""
+    answer = ask(assistant, question)
+    assert answer.intent == intent, answer.answer
+    assert not answer.fallback
+    for fact in facts:
+        assert fact.lower() in answer.answer.lower(), (fact, answer.answer)
+    assert cites in cited(answer)
+    assert answer.citations, "every substantive answer cites a source"
+
+
 @pytest.mark.parametrize(
     ("question", "intent", "facts", "cites"),
     [
@@ -77,13 +90,7 @@ def cited(answer: Answer) -> set[str]:
 def test_ccs_questions(
     assistant: Assistant, question: str, intent: str, facts: list[str], cites: str
 ) -> None:
-    answer = ask(assistant, question)
-    assert answer.intent == intent, answer.answer
-    assert not answer.fallback
-    for fact in facts:
-        assert fact.lower() in answer.answer.lower(), (fact, answer.answer)
-    assert cites in cited(answer)
-    assert answer.citations, "every substantive answer cites a source"
+    assert_answer(assistant, question, intent, facts, cites)
 
 
 @pytest.mark.parametrize(
@@ -158,11 +165,7 @@ def test_ccs_questions(
 def test_school_questions(
     assistant: Assistant, question: str, intent: str, facts: list[str], cites: str
 ) -> None:
-    answer = ask(assistant, question)
-    assert answer.intent == intent, answer.answer
-    for fact in facts:
-        assert fact.lower() in answer.answer.lower(), (fact, answer.answer)
-    assert cites in cited(answer)
+    assert_answer(assistant, question, intent, facts, cites)
 
 
 def test_principle_answers_name_principle_and_source(assistant: Assistant) -> None:

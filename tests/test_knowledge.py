@@ -8,23 +8,12 @@ import networkx as nx
 
 from ccs_assist.export import export
 from ccs_assist.graph import KnowledgeGraph
+from ccs_assist.schema import NODE_KINDS
 
 
 def test_real_graph_loads_with_every_kind(kg: KnowledgeGraph) -> None:
     counts = kg.counts()
-    for kind in (
-        "condition",
-        "program",
-        "service",
-        "purpose",
-        "requirement",
-        "principle",
-        "action",
-        "organization",
-        "source",
-        "fact",
-        "term",
-    ):
+    for kind in NODE_KINDS:
         assert counts[kind] > 0, kind
     assert isinstance(kg.graph, nx.MultiDiGraph)
 
