@@ -9,6 +9,7 @@ print(chat.ask("Is spina bifida covered by CCS?").answer)
 from __future__ import annotations
 
 import unicodedata
+from functools import cached_property
 from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
@@ -18,15 +19,18 @@ from .answers import Draft, finish
 from .dialogue import Conversation
 from .errors import QuestionError
 from .graph import KnowledgeGraph, default_graph_dir
+from .grounding import Grounder
 from .intents import load_catalogue
 from .matcher import Analysis, Matcher
+from .retrieval import IntentIndex
 from .schema import Answer, Referral
 
-FALLBACK_TEXT = (
-    "I'm sorry, I don't know the answer to that. I can only answer questions about California "
-    "Children's Services (CCS), its Medical Therapy Program, and how they fit with your child's "
-    "IEP at school, and I only say what my sources back up."
+FALLBACK_SCOPE = (
+    "I can only answer questions about California Children's Services (CCS), its Medical "
+    "Therapy Program, and how they fit with your child's IEP at school, and I only say what my "
+    "sources back up."
 )
+FALLBACK_TEXT = "I'm sorry, I don't know the answer to that. " + FALLBACK_SCOPE
 
 
 class Assistant:
@@ -106,8 +110,24 @@ class Assistant:
             default_referrals=self.referrals,
         ).referrals
 
-    def fallback(self, question: str, analysis: Analysis | None = None) -> Answer:
-        draft = Draft(fallback=True, lead=[FALLBACK_TEXT], referrals=self.referrals)
+    @cached_property
+    def retriever(self) -> IntentIndex:
+        """BM25 over each intent's own words, the second opinion on what was asked."""
+        return IntentIndex(self.kg, self.catalogue)
+
+    @cached_property
+    def grounder(self) -> Grounder:
+        """Sides of every intent's answer, built once from the graph."""
+        return Grounder(self.kg, self.catalogue)
+
+    def fallback(
+        self, question: str, analysis: Analysis | None = None, unknown: list[str] | None = None
+    ) -> Answer:
+        lead = FALLBACK_TEXT
+        if unknown:
+            names = " or ".join(f'"{w}"' for w in unknown[:2])
+            lead = f"I'm sorry, I don't have information about {names}. " + FALLBACK_SCOPE
+        draft = Draft(fallback=True, lead=[lead], referrals=self.referrals)
         entities: dict[str, list[str]] = {}
         if analysis is not None:
             for entity in analysis.entities:

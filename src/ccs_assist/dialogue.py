@@ -12,6 +12,8 @@ import uuid
 from dataclasses import dataclass, field
 
 from .answers import HANDLERS, Draft, Turn, finish, unknown_subject
+from .focus import content_words, find_focus
+from .grounding import question_type
 from .intents import Intent
 from .matcher import Analysis, Entity, Scored
 from .schema import Answer
@@ -38,6 +40,12 @@ DEFINITION = re.compile(
 DEFINITION_WORDS = frozenset({"define", "meaning", "mean", "explain", "tell", "stand", "exactly"})
 PRONOUN = re.compile(r"\b(it|one|that|this|them|those|these|that one)\b")
 CHOICE = re.compile(r"^\s*(?:option\s*)?([12])\b")
+# A message with more content words than this is a question, even if it starts with "thanks".
+SMALLTALK_MAX_CONTENT = 3
+# Matched on the story because the question itself named nothing: less sure than a direct match.
+STORY_DISCOUNT = 0.85
+# A match this sure, on a strong cue, is not undone by an unknown word beside it.
+EXPLAINED_CONFIDENCE = 0.7
 
 
 @dataclass
@@ -118,8 +126,38 @@ class Conversation:
                     question, "OK, I've stopped the eligibility check. Ask me anything."
                 )
             return self._screen(question)
+        small = self._smalltalk(question)
+        if small is not None:
+            return small
+        return self._understand(question, folded)
+
+    def _smalltalk(self, question: str) -> Answer | None:
+        """'thanks, this helped', 'bye', 'hi there': a message that is only small talk is
+        answered as such, never matched against the topics its stray words touch."""
+        a = self.assistant
         analysis = a.matcher.analyze(question)
-        self._resolve_pronoun(folded, analysis)
+        scored = a.matcher.score(analysis)
+        if not scored or scored[0].intent.spec.handler != "smalltalk" or not scored[0].strong:
+            return None
+        if len(content_words(question)) > SMALLTALK_MAX_CONTENT or analysis.entities:
+            return None
+        return self._run(question, analysis, scored[0].intent, 1.0)
+
+    def _understand(self, question: str, folded: str) -> Answer:
+        """Focus, understand, ground, decide: the path from a message to one answer."""
+        a = self.assistant
+        focus = find_focus(question)
+        asking = a.matcher.analyze(focus.question)
+        if focus.has_story:
+            # The story's condition, program and service fill memory; a question with no
+            # subject of its own ("is there anything I can do?") is matched with the story.
+            whole = a.matcher.analyze(question)
+            self.memory.remember(whole)
+            leans_on_story = focus.generic or (not asking.entities and asking.coverage < 1)
+            analysis = whole if leans_on_story else asking
+        else:
+            analysis = asking
+        self._resolve_pronoun(" ".join(words(focus.question)), analysis)
         if self.memory.pending:
             chosen = self._choice(folded, analysis)
             self.memory.pending = None
@@ -130,6 +168,8 @@ class Conversation:
         best = scored[0].confidence if scored else 0.0
         if any(s.intent.spec.handler == "decline" and s.confidence >= 0.8 * best for s in scored):
             return a.fallback(question, analysis)
+        if asking.salient and not self._explains(scored):
+            return self._not_ours(question, analysis, asking.salient, scored)
         if self._is_definition(folded, analysis):
             return self._run(question, analysis, a.catalogue.intents["what_is"], 0.9)
         follow = self._follow_on(folded, analysis, scored)
@@ -141,26 +181,88 @@ class Conversation:
                 return self._run(question, analysis, a.catalogue.intents["what_is"], 0.6)
             self.memory.remember(analysis)
             return a.fallback(question, analysis)
-        top = usable[0]
+        grounded = self._grounded(usable, analysis, focus.question)
+        if not grounded:
+            return self._not_ours(question, analysis, [], usable)
+        top = grounded[0]
         if top.intent.spec.handler == "screener":
             return self._start_screener(question, top.confidence)
         if top.intent.spec.handler == "decline":
             return a.fallback(question, analysis)
         close = [
             s
-            for s in usable[1:]
+            for s in grounded[1:]
             if s.points >= top.points * (1 - a.gap)
             and s.strong == top.strong
             and s.specificity == top.specificity
         ]
         close = [s for s in close if s.intent.spec.handler not in ("decline", "smalltalk")]
         if close and not self._same_answer(top, close[0]):
-            return self._clarify(question, analysis, top, close[0])
-        for candidate in usable:
-            answer = self._run(question, analysis, candidate.intent, candidate.confidence)
-            if not answer.fallback or candidate is usable[-1]:
+            if self._same_subject(top, close[0], analysis):
+                return self._clarify(question, analysis, top, close[0])
+            return self._not_ours(question, analysis, [], [top, close[0]])
+        discount = STORY_DISCOUNT if analysis is not asking else 1.0
+        for candidate in grounded:
+            answer = self._run(
+                question, analysis, candidate.intent, candidate.confidence * discount
+            )
+            if not answer.fallback or candidate is grounded[-1]:
                 return answer
         return a.fallback(question, analysis)
+
+    def _grounded(self, usable: list[Scored], analysis: Analysis, asked: str) -> list[Scored]:
+        """Candidates whose answer is about what was asked: on the side of the system the
+        question names (or the conversation is about), and of the kind of answer it wants."""
+        grounder = self.assistant.grounder
+        sides = grounder.question_sides(analysis.ids())
+        if not sides:
+            remembered = [i for ids in self.memory.entities.values() for i in ids[:1]]
+            sides = grounder.question_sides(remembered)
+        wanted = question_type(" ".join(words(asked)))
+        return [
+            s
+            for s in usable
+            if s.intent.spec.handler in ("smalltalk", "decline", "screener")
+            or not (grounder.off_side(s.intent, sides) or grounder.wrong_type(s.intent, wanted))
+        ]
+
+    def _explains(self, scored: list[Scored]) -> bool:
+        """Whether the known part of a question is clear enough that its unknown words are
+        side detail: a strong, confident match, or a strict intent that names the unknown
+        subject honestly itself ("I don't have autism in my list")."""
+        if not scored:
+            return False
+        top = scored[0]
+        if top.intent.spec.strict and top.confidence >= self.assistant.threshold:
+            return True
+        return top.strong and top.confidence >= EXPLAINED_CONFIDENCE
+
+    def _same_subject(self, one: Scored, two: Scored, analysis: Analysis) -> bool:
+        """Two readings are worth a 'did you mean' only if they are about the same thing: they
+        share an answer node, or both are built around a thing the question names."""
+        a, b = one.intent.spec, two.intent.spec
+        if set(a.answer) & set(b.answer):
+            return True
+        named = {e.kind for e in analysis.entities}
+        if set(a.needs) & set(b.needs) & named:
+            return True
+        sides = self.assistant.grounder.intent_sides
+        return bool(sides.get(a.id)) and sides.get(a.id) == sides.get(b.id)
+
+    def _not_ours(
+        self, question: str, analysis: Analysis, unknown: list[str], near: list[Scored]
+    ) -> Answer:
+        """An honest 'not sure': names what it does not know, offers questions it can answer."""
+        a = self.assistant
+        answer = a.fallback(question, analysis, unknown=unknown)
+        suggestions = [
+            s.intent.spec.title
+            for s in near
+            if s.intent.spec.handler not in ("decline", "smalltalk") and not s.intent.spec.implicit
+        ]
+        answer.follow_ups = list(dict.fromkeys(suggestions))[:3]
+        self.memory.remember(analysis)
+        return answer
 
     def _run(
         self,

@@ -35,6 +35,9 @@ Handler = Literal[
 ]
 
 
+AskType = Literal["amount", "time", "who", "where", "why", "how", "what", "yes_no"]
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -53,6 +56,10 @@ class IntentSpec(_Strict):
     strict: bool = False
     follow_ups: list[str] = []
     implicit: bool = False
+    # The kinds of question this intent answers (see grounding.QUESTION_TYPES); empty: any.
+    asks: list[AskType] = []
+    # Real questions parents asked that this intent answers, each "text — where it came from".
+    questions: list[str] = []
 
 
 class Settings(_Strict):
@@ -60,6 +67,8 @@ class Settings(_Strict):
     clarify_gap: float = Field(0.05, ge=0, le=1)
     max_question_chars: int = Field(2000, ge=10)
     referrals: list[str] = []
+    # Which programs are the health side and which the school side, for grounding answers.
+    sides: dict[str, list[str]] = {}
 
 
 class IntentsFile(_Strict):
@@ -182,6 +191,12 @@ def load_catalogue(kg: KnowledgeGraph, path: Path | None = None) -> Catalogue:
     for ref in parsed.settings.referrals:
         if ref not in kg:
             problems.append(Problem(name, 0, f"referral '{ref}' is not a node in the graph"))
+    for side, programs in parsed.settings.sides.items():
+        for program in programs:
+            if program not in kg:
+                problems.append(
+                    Problem(name, 0, f"side '{side}' names '{program}', which is not a node")
+                )
     if problems:
         raise GraphError(problems)
     counties = frozenset(" ".join(c.lower().split()) for c in parsed.california_counties)

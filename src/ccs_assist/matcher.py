@@ -22,6 +22,7 @@ from rapidfuzz.distance import Levenshtein
 
 from .graph import KnowledgeGraph
 from .intents import Catalogue, Cue, Intent
+from .salience import salient_unknown
 from .schema import ENTITY_KINDS
 from .text import STOPWORDS, ages, money_amounts, stem, words
 
@@ -52,6 +53,7 @@ class Analysis:
     ages: list[float] = field(default_factory=list)
     corrected: dict[str, str] = field(default_factory=dict)
     unknown: list[str] = field(default_factory=list)
+    salient: list[str] = field(default_factory=list)
 
     @property
     def tokens(self) -> frozenset[str]:
@@ -118,6 +120,15 @@ class Matcher:
         vocabulary.update(self.synonyms.values())
         self.vocabulary = frozenset(w for w in vocabulary if w)
         self.known_stems = frozenset(stem(w) for w in self.vocabulary)
+        # Words the graph's own texts use: never salient-unknown, though they do not count as
+        # understood (a summary mentioning "glasses" does not make a glasses question ours).
+        self.mentioned_stems = frozenset(
+            stem(w)
+            for node in kg.nodes()
+            if node.kind != "source"
+            for text in (node.label, node.summary, node.detail, *node.aliases)
+            for w in words(text)
+        )
         buckets: dict[str, list[str]] = defaultdict(list)
         for word in sorted(self.vocabulary):
             if len(word) >= 4 and not word.isdigit():
@@ -210,6 +221,9 @@ class Matcher:
         known = sum(1 for w, s in content if s in self.known_stems or w in self.vocabulary)
         coverage = known / len(content) if content else 1.0
         unknown = [w for w, s in content if s not in self.known_stems and w not in self.vocabulary]
+        salient = salient_unknown(
+            [w for w in unknown if stem(w) not in self.mentioned_stems], text
+        )
         return Analysis(
             text=text,
             words=fixed,
@@ -220,6 +234,7 @@ class Matcher:
             ages=ages(text),
             corrected=corrected,
             unknown=unknown,
+            salient=salient,
         )
 
     def _entities(self, question_stems: list[str], fixed: list[str]) -> list[Entity]:
