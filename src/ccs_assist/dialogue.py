@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .answers import HANDLERS, Draft, Turn, finish, unknown_subject
 from .focus import content_words, find_focus
@@ -46,6 +46,14 @@ SMALLTALK_MAX_CONTENT = 3
 STORY_DISCOUNT = 0.85
 # A match this sure, on a strong cue, is not undone by an unknown word beside it.
 EXPLAINED_CONFIDENCE = 0.7
+# The retriever agrees with a cue match when it scores that intent at least this share of its
+# best score; a match it does not agree with keeps only part of its confidence.
+AGREE_SHARE = 0.5
+AGREE_SHARE_STRONG = 0.25
+DISAGREE_STRONG = 0.85
+DISAGREE_WEAK = 0.6
+# Intents the retriever does not rank (their words are in no intent document of their own).
+UNRANKED_HANDLERS = frozenset({"describe", "smalltalk", "decline", "screener", "more_detail"})
 
 
 @dataclass
@@ -181,7 +189,7 @@ class Conversation:
                 return self._run(question, analysis, a.catalogue.intents["what_is"], 0.6)
             self.memory.remember(analysis)
             return a.fallback(question, analysis)
-        grounded = self._grounded(usable, analysis, focus.question)
+        grounded = self._second_opinion(self._grounded(usable, analysis, focus.question), analysis)
         if not grounded:
             return self._not_ours(question, analysis, [], usable)
         top = grounded[0]
@@ -236,6 +244,28 @@ class Conversation:
         if top.intent.spec.strict and top.confidence >= self.assistant.threshold:
             return True
         return top.strong and top.confidence >= EXPLAINED_CONFIDENCE
+
+    def _second_opinion(self, candidates: list[Scored], analysis: Analysis) -> list[Scored]:
+        """Cue matches that the retriever does not rank near the top lose confidence: a strong
+        cue a little, a weak one a lot. Those that fall below the threshold are dropped."""
+        a = self.assistant
+        entities = [(e.node_id, e.kind) for e in analysis.entities]
+        ranking = a.retriever.rank(analysis.stems, entities, top=len(a.catalogue.intents))
+        best = ranking[0].score if ranking else 0.0
+        share = {r.intent_id: r.score / best for r in ranking if best > 0}
+        kept: list[Scored] = []
+        for candidate in candidates:
+            spec = candidate.intent.spec
+            needed = AGREE_SHARE_STRONG if candidate.strong else AGREE_SHARE
+            if spec.handler in UNRANKED_HANDLERS or share.get(candidate.intent.id, 0) >= needed:
+                kept.append(candidate)
+                continue
+            factor = DISAGREE_STRONG if candidate.strong else DISAGREE_WEAK
+            confidence = round(candidate.confidence * factor, 3)
+            if confidence >= a.threshold:
+                kept.append(replace(candidate, confidence=confidence))
+        kept.sort(key=lambda s: -s.confidence)
+        return kept
 
     def _same_subject(self, one: Scored, two: Scored, analysis: Analysis) -> bool:
         """Two readings are worth a 'did you mean' only if they are about the same thing: they

@@ -72,7 +72,9 @@ def find_focus(text: str) -> Focus:
     parts = sentences(text)
     if len(parts) <= 1 or len(words(text)) <= SHORT_MESSAGE_WORDS:
         return Focus(text, text, "", generic=False)
-    asking = [p for p in parts if is_asking(p)]
+    # A question mark is the clearest sign; "When I argued, they said no." opens with a
+    # question word but asks nothing.
+    asking = [p for p in parts if p.rstrip().endswith("?")] or [p for p in parts if is_asking(p)]
     if not asking:
         asking = parts[-1:]
     # The last asking sentences carry the question; a long post's earlier "?" are usually

@@ -21,7 +21,8 @@ LINKS_TO_PROGRAMS = ("applies_to", "involves", "related_to", "part_of", "adminis
 
 QUESTION_TYPES = ("amount", "time", "who", "where", "why", "how", "what", "yes_no", "other")
 _TYPE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("amount", re.compile(r"\bhow (much|many)\b|\b(salary|paid|wage|wages)\b")),
+    ("time", re.compile(r"\bhow many (days|weeks|months|years)\b|\bhow much time\b")),
+    ("amount", re.compile(r"\bhow (much|many)\b|\bget paid\b|\b(salary|salaries|wages?)\b")),
     ("time", re.compile(r"\bhow (long|soon|fast|quickly)\b|\bwhen\b|\bby what date\b|\bdeadline")),
     ("who", re.compile(r"^\W*(who|whom)\b|\bwho (can|do|does|should|is|are|will|pays?)\b")),
     ("where", re.compile(r"^\W*where\b|\bwhere (can|do|does|is|are)\b")),

@@ -137,6 +137,11 @@ class Matcher:
         self._correct = lru_cache(maxsize=65536)(self._correct_uncached)
         self._cues_by_stem = self._index_cues(catalogue)
         self._order = {intent_id: i for i, intent_id in enumerate(catalogue.intents)}
+        parts: dict[str, list[str]] = defaultdict(list)
+        for node in kg.nodes():
+            for whole, _ in kg.out(node.id, "part_of"):
+                parts[whole].append(node.id)
+        self._parts = dict(parts)
 
     @staticmethod
     def _index_cues(catalogue: Catalogue) -> dict[str, list[tuple[str, Cue]]]:
@@ -306,6 +311,8 @@ class Matcher:
         out.sort(key=lambda s: (-s.confidence, -s.specificity, order[s.intent.id]))
         return out
 
-    @staticmethod
-    def _has(need: str, tokens: frozenset[str] | set[str]) -> bool:
-        return f"@{need}" in tokens
+    def _has(self, need: str, tokens: frozenset[str] | set[str]) -> bool:
+        """A need is met by the node itself or by a part of it (the MTP is part of CCS)."""
+        if f"@{need}" in tokens:
+            return True
+        return any(f"@{part}" in tokens for part in self._parts.get(need, ()))

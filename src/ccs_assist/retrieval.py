@@ -66,9 +66,14 @@ class IntentIndex:
             for term, p in self.postings.items()
         }
 
-    def rank(self, stems: Iterable[str], entity_ids: Iterable[str], top: int = 5) -> list[Ranked]:
-        """Intents by BM25 score for a question's stems and entities, best first."""
-        query = {s for s in stems if s not in _STOP_STEMS} | {f"@{e}" for e in entity_ids}
+    def rank(
+        self, stems: Iterable[str], entities: Iterable[tuple[str, str]], top: int = 5
+    ) -> list[Ranked]:
+        """Intents by BM25 score for a question's stems and its (node id, kind) entities, best
+        first. An entity counts as its id and as its kind, which cues write as `@condition`."""
+        query = {s for s in stems if s not in _STOP_STEMS}
+        for node_id, kind in entities:
+            query |= {f"@{node_id}", f"@{kind}"}
         scores: dict[str, float] = defaultdict(float)
         for term in query:
             idf = self.idf.get(term)
