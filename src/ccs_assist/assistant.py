@@ -22,6 +22,7 @@ from .graph import KnowledgeGraph, default_graph_dir
 from .grounding import Grounder
 from .intents import load_catalogue
 from .matcher import Analysis, Matcher
+from .passages import Passages
 from .retrieval import IntentIndex
 from .schema import Answer, Referral
 
@@ -114,6 +115,11 @@ class Assistant:
     def retriever(self) -> IntentIndex:
         """BM25 over each intent's own words, the second opinion on what was asked."""
         return IntentIndex(self.kg, self.catalogue)
+
+    @cached_property
+    def passages(self) -> Passages:
+        """Sentences of the graph's texts, to add the one detail a question asks about."""
+        return Passages(self.kg)
 
     @cached_property
     def grounder(self) -> Grounder:

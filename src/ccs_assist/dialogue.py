@@ -31,6 +31,11 @@ FOLLOW_ON_USES: dict[str, frozenset[str]] = {
     "age_check": frozenset({"age"}),
     "income_check": frozenset({"money"}),
 }
+# Words that may stand around a bare name and still leave it a bare name ("the IEP?", "what
+# about the MTP"); "how will I get Medi-Cal" asks something else.
+NAME_ONLY_GLUE = frozenset(
+    {"the", "a", "an", "is", "what", "about", "and", "so", "ok", "okay", "um", "hmm", "please"}
+)
 HELP_PHRASES = frozenset({"help", "help me", "menu", "options", "what can i ask", "?"})
 RESET_PHRASES = frozenset({"reset", "start over", "new question", "forget that", "new child"})
 DEFINITION = re.compile(
@@ -210,6 +215,14 @@ class Conversation:
                 return self._clarify(question, analysis, top, close[0])
             return self._not_ours(question, analysis, [], [top, close[0]])
         discount = STORY_DISCOUNT if analysis is not asking else 1.0
+        grounded = [
+            s
+            for s in grounded
+            if s.intent.spec.handler != "more_detail"
+            or len(content_words(focus.question)) <= SMALLTALK_MAX_CONTENT
+        ] or grounded[:0]
+        if not grounded:
+            return self._not_ours(question, analysis, [], usable)
         for candidate in grounded:
             answer = self._run(
                 question, analysis, candidate.intent, candidate.confidence * discount
@@ -230,7 +243,7 @@ class Conversation:
         return [
             s
             for s in usable
-            if s.intent.spec.handler in ("smalltalk", "decline", "screener")
+            if s.intent.spec.handler in UNRANKED_HANDLERS
             or not (grounder.off_side(s.intent, sides) or grounder.wrong_type(s.intent, wanted))
         ]
 
@@ -313,6 +326,8 @@ class Conversation:
         self.memory.remember(analysis)
         if draft is None:
             return a.fallback(question, analysis)
+        if draft.substantive and not draft.fallback:
+            self._add_passage(draft, analysis.text)
         if intent.spec.handler != "more_detail":
             self.memory.last_intent = intent.id
         return finish(
@@ -325,6 +340,15 @@ class Conversation:
             follow_ups=list(intent.spec.follow_ups),
             default_referrals=a.referrals,
         )
+
+    def _add_passage(self, draft: Draft, asked: str) -> None:
+        """The detail sentence that answers what the summaries leave out, if one does."""
+        a = self.assistant
+        shown = " ".join([*draft.lead, *draft.bullets])
+        nodes = [n for n in draft.basis if a.kg.node(n).kind != "source"]
+        extra = a.passages.best(nodes, asked, shown)
+        if extra:
+            draft.lead.append(extra)
 
     def _entities(
         self, analysis: Analysis, intent: Intent, follow_on: bool
@@ -398,8 +422,8 @@ class Conversation:
         if not analysis.entities:
             return False
         covered = {i for e in analysis.entities for i in range(e.start, e.end)}
-        rest = [w for i, w in enumerate(analysis.words) if i not in covered and w not in STOPWORDS]
-        return not rest
+        rest = [w for i, w in enumerate(analysis.words) if i not in covered]
+        return all(w in NAME_ONLY_GLUE for w in rest)
 
     @staticmethod
     def _same_answer(one: Scored, two: Scored) -> bool:

@@ -111,6 +111,7 @@ class Catalogue:
 
 PLACEHOLDERS = frozenset(NODE_KINDS) | {"entity", "money", "age"}
 WEIGHTS = {"cues": 1.0, "strong": 2.0, "against": -2.0}
+BARE_NAME_FACTOR = 0.5
 
 
 def load_catalogue(kg: KnowledgeGraph, path: Path | None = None) -> Catalogue:
@@ -179,6 +180,10 @@ def load_catalogue(kg: KnowledgeGraph, path: Path | None = None) -> Catalogue:
                 key = frozenset(cue_stems)
                 if not key:
                     continue
+                if weight == WEIGHTS["cues"] and len(key) == 1 and next(iter(key)).startswith("@"):
+                    # A bare name ("@medi_cal") says what the question is about, not what it
+                    # asks: "how do I get Medi-Cal" is not a question about Medi-Cal and CCS.
+                    weight *= BARE_NAME_FACTOR
                 if key in seen:  # "cover" and "covers" are one cue, counted once
                     index = seen[key]
                     if abs(weight) > abs(intent.cues[index].weight):

@@ -226,9 +226,7 @@ class Matcher:
         known = sum(1 for w, s in content if s in self.known_stems or w in self.vocabulary)
         coverage = known / len(content) if content else 1.0
         unknown = [w for w, s in content if s not in self.known_stems and w not in self.vocabulary]
-        salient = salient_unknown(
-            [w for w in unknown if stem(w) not in self.mentioned_stems], text
-        )
+        salient = salient_unknown([w for w in unknown if stem(w) not in self.mentioned_stems], text)
         return Analysis(
             text=text,
             words=fixed,
