@@ -13,6 +13,7 @@ from .graph import KnowledgeGraph, Node
 from .intents import Intent
 from .matcher import Analysis
 from .schema import Answer, Basis, Citation, Referral, Step
+from .yesno import asks_yes_no, opening
 
 MAX_LISTED = 25  # a list longer than this is no longer an answer a parent can read
 UNCERTAIN_NOTE = (
@@ -168,8 +169,10 @@ def condition_covered(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
     if not names:
         return None
     group_text = f", in the group '{kg.node(groups[0]).label}'" if groups else ""
+    asked = turn.analysis.text
+    word = opening(True, asked) + ". " if asks_yes_no(asked) else ""
     draft.lead.append(
-        f"{node.label} is on the list of conditions {_join(names)} can cover{group_text}. "
+        f"{word}{node.label} is on the list of conditions {_join(names)} can cover{group_text}. "
         "Whether your child qualifies depends on CCS's medical rules, and the county CCS "
         "program decides."
     )
@@ -318,23 +321,27 @@ def program_covers(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
 
 
 def age_check(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
-    """Is my child too old: compare the age asked about with the age limit in the graph."""
+    """Is my child too old: compare the age asked about with the age limit in the graph; a
+    yes/no question gets its yes or no first, as the question framed it."""
     rule = kg.node("req_age")
     limit = rule.params.get("max_age_exclusive")
     draft = Draft()
     draft.rest_on(rule.id)
     age = turn.analysis.ages[0] if turn.analysis.ages else None
+    asked = turn.analysis.text
     if age is None or not isinstance(limit, int | float):
         draft.lead.append(rule.summary)
     elif age < limit:
+        word = opening(True, asked) + ". " if asks_yes_no(asked) else ""
         draft.lead.append(
-            f"No. At {age:g}, your child is under {limit:g}, so age does not rule CCS out. "
+            f"{word}At {age:g}, your child is under {limit:g}, so age does not rule CCS out. "
             f"CCS serves children until they turn {limit:g}."
         )
     else:
+        word = opening(False, asked) + ". " if asks_yes_no(asked) else ""
         draft.lead.append(
-            f"CCS serves only children under {limit:g}, so at {age:g} your child is past its age "
-            "limit."
+            f"{word}CCS serves only children under {limit:g}, so at {age:g} your child is past "
+            "its age limit."
         )
         if "case_management" in kg:
             draft.lead.append(
@@ -354,20 +361,27 @@ def income_check(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
     draft = Draft()
     draft.rest_on(rule.id)
     income = turn.analysis.amounts[0] if turn.analysis.amounts else None
+    asked = turn.analysis.text
     numbers_ok = isinstance(limit, int | float) and isinstance(share, int | float)
     if income is None or not numbers_ok or income == limit:
         draft.lead.append(rule.summary)  # "is the limit under $40,000?" asks about the rule
     elif income <= limit:
+        word = opening(True, asked) + ". " if asks_yes_no(asked) else ""
         draft.lead.append(
-            f"At ${income:,.0f} your family is at or under the ${limit:,.0f} line, so you meet "
-            "CCS's income rule."
+            f"{word}At ${income:,.0f} your family is at or under the ${limit:,.0f} line, so you "
+            "meet CCS's income rule."
         )
     else:
+        # Over the line is not the end: the cost-of-care route remains, so "do we qualify?"
+        # gets "it depends", and "are we over the limit?" gets "yes".
+        word = ""
+        if asks_yes_no(asked):
+            word = "Yes. " if opening(False, asked) == "Yes" else "It depends. "
         draft.lead.append(
-            f"${income:,.0f} is over the ${limit:,.0f} line, but your child may still qualify: "
-            f"CCS also accepts families whose cost of care for the CCS condition is expected to be "
-            f"more than {share:g}% of their adjusted gross income. For ${income:,.0f} that is "
-            f"more than ${income * share / 100:,.0f} a year."
+            f"{word}${income:,.0f} is over the ${limit:,.0f} line, but your child may still "
+            f"qualify: CCS also takes families whose cost of care for the CCS condition is "
+            f"expected to be more than {share:g}% of their adjusted gross income. For "
+            f"${income:,.0f} that is more than ${income * share / 100:,.0f} a year."
         )
     if rule.detail:
         draft.detail.append(rule.detail)
