@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass, field, replace
 
 from .answers import HANDLERS, Draft, Turn, finish, unknown_subject
-from .focus import content_words, find_focus
+from .focus import content_words, find_focus, is_asking
 from .grounding import question_type
 from .intents import Intent
 from .matcher import Analysis, Entity, Scored
@@ -132,17 +132,31 @@ class Conversation:
             return self._run(
                 question, a.matcher.analyze(question), a.catalogue.intents["help"], 1.0
             )
-        if self.screener is not None:
-            if folded in STOP_WORDS:
-                self.screener = None
-                return a.notice(
-                    question, "OK, I've stopped the eligibility check. Ask me anything."
-                )
-            return self._screen(question)
         small = self._smalltalk(question)
+        if self.screener is not None:
+            return self._during_screener(question, folded, small)
         if small is not None:
             return small
         return self._understand(question, folded)
+
+    def _during_screener(self, question: str, folded: str, small: Answer | None) -> Answer:
+        """The check goes on unless the parent leaves it; small talk and side questions are
+        answered, then the check picks up where it was."""
+        screener = self.screener
+        assert screener is not None
+        if folded in STOP_WORDS or (small is not None and small.intent == "farewell"):
+            self.screener = None
+            return self.assistant.notice(
+                question, "OK, I've stopped the eligibility check. Ask me anything."
+            )
+        side: Answer | None = small
+        if side is None and is_asking(question) and not screener.can_read(question):
+            side = self._understand(question, folded)
+        if side is None:
+            return self._screen(question)
+        side.answer += f"\n\nBack to the check: {screener.current_question()}"
+        side.screener = screener.state() | {"done": False}
+        return side
 
     def _smalltalk(self, question: str) -> Answer | None:
         """'thanks, this helped', 'bye', 'hi there': a message that is only small talk is

@@ -23,7 +23,10 @@ _ASKING_PHRASE = re.compile(
     r"any advice|advice|options|what are my rights|where do i start|where to start)\b"
 )
 # Lead-in words a parent puts before the question itself ("so", "but", "ok so what now").
-_LEAD_INS = frozenset({"so", "but", "and", "ok", "okay", "well", "also", "please", "now", "then"})
+_LEAD_INS = frozenset(
+    """so but and ok okay well also please now then wait hold on sorry um uh hmm oh hey quick
+    question actually""".split()
+)
 # A question this short in content words leans on the story for its subject.
 GENERIC_MAX_CONTENT = 1
 # Messages at or under this many words are taken whole: there is no story to set apart.

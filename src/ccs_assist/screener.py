@@ -8,7 +8,7 @@ It never promises: the county CCS program decides.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from .graph import KnowledgeGraph
@@ -106,6 +106,15 @@ class Screener:
 
     def state(self) -> dict[str, object]:
         return {"step": self.step, "results": dict(self.results), "notes": dict(self.notes)}
+
+    def current_question(self) -> str:
+        return QUESTIONS[self.step]
+
+    def can_read(self, text: str) -> bool:
+        """Whether this text answers the current step, tried on a copy so nothing changes:
+        a side question ("what does full scope mean?") is then answered, not re-asked."""
+        trial = replace(self, results=dict(self.results), notes=dict(self.notes))
+        return getattr(trial, f"_{self.step}")(text) is not None
 
     def handle(self, text: str) -> StepReply:
         reply = getattr(self, f"_{self.step}")(text)
