@@ -169,8 +169,9 @@ def condition_covered(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
     if not names:
         return None
     group_text = f", in the group '{kg.node(groups[0]).label}'" if groups else ""
-    asked = turn.analysis.text
-    word = opening(True, asked) + ". " if asks_yes_no(asked) else ""
+    # Being on the list is not a promise: the county applies CCS's medical rules, so a yes/no
+    # question gets "it can be", never a bare "yes".
+    word = "It can be. " if asks_yes_no(turn.analysis.text) else ""
     draft.lead.append(
         f"{word}{node.label} is on the list of conditions {_join(names)} can cover{group_text}. "
         "Whether your child qualifies depends on CCS's medical rules, and the county CCS "
