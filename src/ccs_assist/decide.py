@@ -113,7 +113,9 @@ class Decider:
             # subject of its own ("is there anything I can do?") is matched with the story.
             whole = a.matcher.analyze(question)
             remember.append(whole)
-            if focus.generic or (not asking.entities and asking.coverage < 1):
+            # "is that right??", "can they do that?" point back at the story.
+            points_back = bool(PRONOUN.search(" ".join(words(focus.question))))
+            if focus.generic or (not asking.entities and (asking.coverage < 1 or points_back)):
                 analysis = whole
         self._resolve_pronoun(" ".join(words(focus.question)), analysis, memory)
 

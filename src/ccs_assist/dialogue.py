@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from .answers import HANDLERS, Draft, Turn, finish, unknown_subject
 from .decide import Decider
 from .focus import is_asking
+from .grounding import question_type
 from .intents import Intent
 from .matcher import Analysis, Scored
 from .schema import Answer
@@ -210,12 +211,21 @@ class Conversation:
         )
 
     def _add_passage(self, draft: Draft, asked: str) -> None:
-        """The detail sentence that answers what the summaries leave out, if one does."""
-        a = self.assistant
+        """The detail sentence that answers what the summaries leave out, if one does, from
+        the nodes the answer rests on or the ones they point to. It goes first when the
+        question asks what something is and nothing shown says it."""
+        kg = self.assistant.kg
+        passages = self.assistant.passages
         shown = " ".join([*draft.lead, *draft.bullets])
-        nodes = [n for n in draft.basis if a.kg.node(n).kind != "source"]
-        extra = a.passages.best(nodes, asked, shown)
-        if extra:
+        nodes = [n for n in draft.basis if kg.node(n).kind != "source"]
+        nodes += [t for n in nodes for t, d in kg.out(n) if d["type"] != "cites"]
+        extra = passages.best(dict.fromkeys(nodes), asked, shown)
+        if not extra:
+            return
+        asks_what = question_type(" ".join(words(asked))) == "what"
+        if asks_what and not passages.rare_words_shown(asked, shown):
+            draft.lead.insert(0, extra)
+        else:
             draft.lead.append(extra)
 
     def _entities(

@@ -28,7 +28,7 @@ _LEAD_INS = frozenset(
     question actually""".split()
 )
 # A question this short in content words leans on the story for its subject.
-GENERIC_MAX_CONTENT = 1
+GENERIC_MAX_CONTENT = 0
 # Messages at or under this many words are taken whole: there is no story to set apart.
 SHORT_MESSAGE_WORDS = 25
 
@@ -73,11 +73,15 @@ def content_words(text: str) -> list[str]:
 def find_focus(text: str) -> Focus:
     """Split a message into its asking sentences and its story."""
     parts = sentences(text)
-    if len(parts) <= 1 or len(words(text)) <= SHORT_MESSAGE_WORDS:
+    if len(parts) <= 1:
         return Focus(text, text, "", generic=False)
     # A question mark is the clearest sign; "When I argued, they said no." opens with a
-    # question word but asks nothing.
-    asking = [p for p in parts if p.rstrip().endswith("?")] or [p for p in parts if is_asking(p)]
+    # question word but asks nothing. A short message is split only by a question mark:
+    # "the doctor said CCS. what is CCS?" asks what CCS is.
+    marked = [p for p in parts if p.rstrip().endswith("?")]
+    if len(words(text)) <= SHORT_MESSAGE_WORDS and (not marked or len(marked) == len(parts)):
+        return Focus(text, text, "", generic=False)
+    asking = marked or [p for p in parts if is_asking(p)]
     if not asking:
         asking = parts[-1:]
     # The last asking sentences carry the question; a long post's earlier "?" are usually

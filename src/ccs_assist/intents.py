@@ -87,6 +87,8 @@ class Cue:
     stems: frozenset[str]
     weight: float
     text: str
+    # Taken from a node's aliases: the matcher writes the names inside it as `@id`.
+    alias: bool = False
 
 
 @dataclass
@@ -241,7 +243,7 @@ def _add_node_aliases(
             cue_stems = frozenset(_cue_stems(alias, synonyms))
             if cue_stems and cue_stems not in known:
                 known.add(cue_stems)
-                intent.cues.append(Cue(cue_stems, WEIGHTS["strong"], alias))
+                intent.cues.append(Cue(cue_stems, WEIGHTS["strong"], alias, alias=True))
 
 
 def _cue_stems(text: str, synonyms: dict[str, str]) -> list[str]:

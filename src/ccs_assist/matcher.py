@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from rapidfuzz import process
@@ -54,11 +54,15 @@ class Analysis:
     corrected: dict[str, str] = field(default_factory=dict)
     unknown: list[str] = field(default_factory=list)
     salient: list[str] = field(default_factory=list)
+    # Programs a named term belongs to ("the MTU" is where the MTP happens): cues about the
+    # program fire for it too.
+    implied: list[str] = field(default_factory=list)
 
     @property
     def tokens(self) -> frozenset[str]:
         """Stems plus `@kind` / `@id` placeholders, the set cues are tested against."""
         extra = {f"@{e.kind}" for e in self.entities} | {f"@{e.node_id}" for e in self.entities}
+        extra |= {f"@{program}" for program in self.implied}
         if self.entities:
             extra.add("@entity")
         if self.amounts:
@@ -135,13 +139,35 @@ class Matcher:
                 buckets[word[0]].append(word)
         self._buckets = dict(buckets)
         self._correct = lru_cache(maxsize=65536)(self._correct_uncached)
+        self._name_alias_cues(catalogue)
         self._cues_by_stem = self._index_cues(catalogue)
         self._order = {intent_id: i for i, intent_id in enumerate(catalogue.intents)}
+        self._programs_of_term = {
+            node.id: [p for p, _ in kg.out(node.id, "applies_to") if kg.node(p).kind == "program"]
+            for node in kg.nodes("term")
+        }
         parts: dict[str, list[str]] = defaultdict(list)
         for node in kg.nodes():
             for whole, _ in kg.out(node.id, "part_of"):
                 parts[whole].append(node.id)
         self._parts = dict(parts)
+
+    def _name_alias_cues(self, catalogue: Catalogue) -> None:
+        """An alias cue ("Kaiser Whole Child Model") names things the matcher finds as
+        entities, whose words a question then hides behind `@id`: write them that way too."""
+        for intent in catalogue.intents.values():
+            for index, cue in enumerate(intent.cues):
+                if not cue.alias:
+                    continue
+                cue_words = [self.synonyms.get(w, w) for w in words(cue.text)]
+                cue_stems = [stem(w) for w in cue_words]
+                found = self._entities(cue_stems, cue_words)
+                if not found or all(e.end - e.start == len(cue_stems) for e in found):
+                    continue  # no name inside, or the alias is itself one whole name
+                named = {i for e in found for i in range(e.start, e.end)}
+                rewritten = {s for i, s in enumerate(cue_stems) if i not in named}
+                rewritten |= {f"@{e.node_id}" for e in found}
+                intent.cues[index] = replace(cue, stems=frozenset(rewritten))
 
     @staticmethod
     def _index_cues(catalogue: Catalogue) -> dict[str, list[tuple[str, Cue]]]:
@@ -238,6 +264,12 @@ class Matcher:
             corrected=corrected,
             unknown=unknown,
             salient=salient,
+            implied=[
+                p
+                for e in entities
+                if e.kind == "term"
+                for p in self._programs_of_term.get(e.node_id, ())
+            ],
         )
 
     def _entities(self, question_stems: list[str], fixed: list[str]) -> list[Entity]:

@@ -45,6 +45,10 @@ class Passages:
             self.sentences[node.id] = found
         self.idf = {s: math.log(total / c) for s, c in counts.items() if c <= COMMON_SHARE * total}
 
+    def rare_words_shown(self, question: str, shown: str) -> bool:
+        """Whether the shown text already holds any of the question's rare words."""
+        return any(s in self.idf for s in _stems(question) & _stems(shown))
+
     def best(self, node_ids: Iterable[str], question: str, shown: str) -> str | None:
         """The sentence of these nodes that answers most of what the question asks and the
         shown text does not say; None when no sentence adds a rare question word."""
