@@ -35,6 +35,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import quality
+
 ROOT = Path(__file__).resolve().parents[1]
 GRAPH = ROOT / "graph"
 DEV_QUESTIONS = ROOT.parent / "shared" / "questions" / "dev.yaml"
@@ -601,6 +604,10 @@ def main(argv: list[str] | None = None) -> int:
     rows = targets(scaled, start, lazy)
     results["targets"] = rows
     print(table("Targets (issue 6)", ["target", "measured", "verdict"], rows))
+    print("\nAnswer quality (bench/quality.py: precision, coverage, calibration)")
+    quality_lines: list[str] = []
+    quality.main([], out=lambda line: (print(line), quality_lines.append(line)))
+    results["quality"] = quality_lines
     if args.json:
         args.json.write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
     broken = [s for s, f in scaled.items() if f["batch"]["exit"] != 0 or not f.get("probe_ok", 1)]
