@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 from .answers import HANDLERS, Draft, Turn, finish, unknown_subject
 from .decide import Decider
 from .focus import is_asking
-from .grounding import question_type
 from .intents import Intent
 from .matcher import Analysis, Scored
 from .schema import Answer
@@ -212,8 +211,8 @@ class Conversation:
 
     def _add_passage(self, draft: Draft, asked: str) -> None:
         """The detail sentence that answers what the summaries leave out, if one does, from
-        the nodes the answer rests on or the ones they point to. It goes first when the
-        question asks what something is and nothing shown says it."""
+        the nodes the answer rests on or the ones they point to. It goes first when it holds
+        more of the question's rare words than everything else shown."""
         kg = self.assistant.kg
         passages = self.assistant.passages
         shown = " ".join([*draft.lead, *draft.bullets])
@@ -222,9 +221,8 @@ class Conversation:
         extra = passages.best(dict.fromkeys(nodes), asked, shown)
         if not extra:
             return
-        asks_what = question_type(" ".join(words(asked))) == "what"
-        if asks_what and not passages.rare_words_shown(asked, shown):
-            draft.lead.insert(0, extra)
+        if passages.weight(asked, extra) > passages.weight(asked, shown):
+            draft.lead.insert(0, extra)  # it says more of what was asked than the rest
         else:
             draft.lead.append(extra)
 

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from .graph import KnowledgeGraph
 from .text import STOPWORDS, stem, words
 
+_LEANS_BACK = re.compile(r"(It|They|This|These|That|Those|He|She)\b")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 # A stem found in more than this share of the graph's sentences says nothing about which one.
 COMMON_SHARE = 0.04
@@ -45,9 +46,9 @@ class Passages:
             self.sentences[node.id] = found
         self.idf = {s: math.log(total / c) for s, c in counts.items() if c <= COMMON_SHARE * total}
 
-    def rare_words_shown(self, question: str, shown: str) -> bool:
-        """Whether the shown text already holds any of the question's rare words."""
-        return any(s in self.idf for s in _stems(question) & _stems(shown))
+    def weight(self, question: str, text: str) -> float:
+        """How much of the question's rare words a text holds, each by its rarity."""
+        return sum(self.idf.get(s, 0.0) for s in _stems(question) & _stems(text))
 
     def best(self, node_ids: Iterable[str], question: str, shown: str) -> str | None:
         """The sentence of these nodes that answers most of what the question asks and the
@@ -58,11 +59,14 @@ class Passages:
             return None
         best: tuple[float, str] | None = None
         for node_id in node_ids:
-            for sentence, stems in self.sentences.get(node_id, ()):
+            found = self.sentences.get(node_id, [])
+            for index, (sentence, stems) in enumerate(found):
                 if sentence in shown:
                     continue
                 weight = sum(w for s, w in wanted.items() if s in stems)
                 if weight >= MIN_WEIGHT and (best is None or weight > best[0]):
+                    if _LEANS_BACK.match(sentence) and index and found[index - 1][0] not in shown:
+                        sentence = f"{found[index - 1][0]} {sentence}"  # "It" needs its noun
                     best = (weight, sentence)
         return best[1] if best else None
 
