@@ -38,6 +38,10 @@ class Graded:
     intent: str | None
 
 
+# Every answer text a parent reads (declines and prompts too), for the readability figures.
+READ: list[tuple[str, str]] = []
+
+
 def load_judge() -> ModuleType | None:
     path = QUESTIONS / "score.py"
     if not path.exists():
@@ -59,6 +63,7 @@ def score_set(
     fell = referred = 0
     for case in cases:
         answer = assistant.ask(case["q"]).model_dump(mode="json")
+        READ.append((case["q"], answer["answer"]))
         verdict, why = judge.judge(case, answer)
         scope = case.get("scope", "in")
         if scope == "out":
@@ -101,6 +106,8 @@ def score_transcripts(assistant: Any, verbose: bool) -> tuple[str, list[Graded]]
             turns += 1
             passed += turn.passed
             answer = turn.answer
+            if answer is not None:
+                READ.append((turn.turn.spec.ask, answer.answer))
             if answer is None or answer.fallback or answer.intent is None:
                 continue
             if answer.intent == "screener" or not answer.citations:
@@ -129,6 +136,41 @@ def calibration(graded: list[Graded]) -> list[str]:
         right = sum(g.right for g in band)
         label = f"{low:.1f}-{min(high, 1.0):.1f}"
         rows.append(f"  {label:<12} {len(band):>7} {right:>7}   {100 * right / len(band):>9.0f}%")
+    return rows
+
+
+def as_read(text: str) -> str:
+    """Each line of a list is read as a sentence of its own, so end it like one."""
+    lines = [line.strip().lstrip("-").strip() for line in text.splitlines() if line.strip()]
+    return " ".join(line if line[-1] in ".?!" else line + "." for line in lines)
+
+
+def readability(texts: list[tuple[str, str]]) -> list[str]:
+    """Flesch-Kincaid grade of every answer text: median, share at grade 8 or lower, how many
+    above 10, and the ten hardest (textstat, a well-kept readability library)."""
+    import textstat
+
+    graded = sorted(
+        (
+            (textstat.flesch_kincaid_grade(as_read(text)), question, text)
+            for question, text in texts
+        ),
+        reverse=True,
+    )
+    if not graded:
+        return ["(no answers)"]
+    grades = [g for g, _, _ in graded]
+    middle = sorted(grades)[len(grades) // 2]
+    easy = sum(g <= 8 for g in grades)
+    rows = [
+        f"readability over {len(grades)} answers: median grade {middle:.1f}, "
+        f"{100 * easy / len(grades):.0f}% at grade 8 or lower, {sum(g > 10 for g in grades)} "
+        f"above grade 10; words per answer: median "
+        f"{sorted(len(t.split()) for _, _, t in graded)[len(graded) // 2]}",
+        "  hardest ten:",
+    ]
+    for grade, question, text in graded[:10]:
+        rows.append(f"  {grade:5.1f}  {question[:50]!r} -> {text[:70]!r}")
     return rows
 
 
@@ -161,6 +203,7 @@ def main(argv: list[str] | None = None, out: Callable[[str], None] = print) -> i
         everything += graded
     out("all answers given, by confidence:")
     out("\n".join(calibration(everything)))
+    out("\n".join(readability(READ)))
     return 0
 
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from .answers import HANDLERS, Draft, Turn, finish, unknown_subject
 from .decide import Decider
-from .focus import is_asking
+from .focus import find_focus, is_asking
 from .intents import Intent
 from .matcher import Analysis, Scored
 from .schema import Answer
@@ -195,7 +195,7 @@ class Conversation:
         if draft is None:
             return a.fallback(question, analysis)
         if draft.substantive and not draft.fallback:
-            self._add_passage(draft, analysis.text)
+            self._add_passage(draft, find_focus(analysis.text).question)
         if intent.spec.handler != "more_detail":
             self.memory.last_intent = intent.id
         return finish(

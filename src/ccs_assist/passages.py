@@ -15,14 +15,20 @@ from collections import Counter
 from collections.abc import Iterable
 
 from .graph import KnowledgeGraph
+from .salience import commonness
 from .text import STOPWORDS, stem, words
 
 _LEANS_BACK = re.compile(r"(It|They|This|These|That|Those|He|She)\b")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 # A stem found in more than this share of the graph's sentences says nothing about which one.
 COMMON_SHARE = 0.04
-# A sentence must match question words at least this rare (in idf) to be worth adding.
-MIN_WEIGHT = 3.0
+# A sentence must match question words worth at least this much to be worth adding; a
+# sentence that matches one word only, a word this rare in the graph.
+MIN_WEIGHT = 4.0
+MIN_SINGLE = 5.5
+# Words this common in English (Zipf scale) weigh only this share of their rarity in the graph.
+EVERYDAY = 5.0
+EVERYDAY_FACTOR = 0.3
 
 
 class Passages:
@@ -46,15 +52,27 @@ class Passages:
             self.sentences[node.id] = found
         self.idf = {s: math.log(total / c) for s, c in counts.items() if c <= COMMON_SHARE * total}
 
+    def wanted(self, question: str) -> dict[str, float]:
+        """The question's stems with their weight: rare in the graph's sentences, and not an
+        everyday English word ("said", "want", "keep" are rare in the graph, not in speech)."""
+        out: dict[str, float] = {}
+        for word in words(question):
+            key = stem(word)
+            if word in STOPWORDS or key not in self.idf or (word.isdigit() and len(word) < 4):
+                continue  # small numbers ("60 minutes") say nothing about which rule
+            weight = self.idf[key] * (EVERYDAY_FACTOR if commonness(word) >= EVERYDAY else 1.0)
+            out[key] = max(out.get(key, 0.0), weight)
+        return out
+
     def weight(self, question: str, text: str) -> float:
-        """How much of the question's rare words a text holds, each by its rarity."""
-        return sum(self.idf.get(s, 0.0) for s in _stems(question) & _stems(text))
+        """How much of the question's rare words a text holds, each by its weight."""
+        stems = _stems(text)
+        return sum(w for s, w in self.wanted(question).items() if s in stems)
 
     def best(self, node_ids: Iterable[str], question: str, shown: str) -> str | None:
         """The sentence of these nodes that answers most of what the question asks and the
         shown text does not say; None when no sentence adds a rare question word."""
-        asked = _stems(question) - _stems(shown)
-        wanted = {s: self.idf[s] for s in asked if s in self.idf}
+        wanted = {s: w for s, w in self.wanted(question).items() if s not in _stems(shown)}
         if not wanted:
             return None
         best: tuple[float, str] | None = None
@@ -63,8 +81,10 @@ class Passages:
             for index, (sentence, stems) in enumerate(found):
                 if sentence in shown:
                     continue
-                weight = sum(w for s, w in wanted.items() if s in stems)
-                if weight >= MIN_WEIGHT and (best is None or weight > best[0]):
+                matched = [w for s, w in wanted.items() if s in stems]
+                weight = sum(matched)
+                enough = weight >= MIN_WEIGHT if len(matched) > 1 else weight >= MIN_SINGLE
+                if enough and (best is None or weight > best[0]):
                     if _LEANS_BACK.match(sentence) and index and found[index - 1][0] not in shown:
                         sentence = f"{found[index - 1][0]} {sentence}"  # "It" needs its noun
                     best = (weight, sentence)
