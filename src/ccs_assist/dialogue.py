@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .answers import HANDLERS, Draft, Turn, finish, unknown_subject
-from .decide import Decider
+from .decide import PRONOUN, Decider
 from .focus import find_focus, is_asking
+from .grounding import question_type
 from .intents import Intent
 from .matcher import Analysis, Scored
 from .schema import Answer
@@ -195,7 +196,7 @@ class Conversation:
         if draft is None:
             return a.fallback(question, analysis)
         if draft.substantive and not draft.fallback:
-            self._add_passage(draft, find_focus(analysis.text).question)
+            self._add_passage(draft, self._passage_question(analysis.text))
         if intent.spec.handler != "more_detail":
             self.memory.last_intent = intent.id
         return finish(
@@ -208,6 +209,16 @@ class Conversation:
             follow_ups=list(intent.spec.follow_ups),
             default_referrals=a.referrals,
         )
+
+    @staticmethod
+    def _passage_question(text: str) -> str:
+        """The words that choose a detail passage: the asking sentence, or the whole message
+        when that sentence asks what something in the story means ("What does that mean?")."""
+        focus = find_focus(text)
+        folded = " ".join(words(focus.question))
+        if question_type(folded) == "what" and PRONOUN.search(folded):
+            return text
+        return focus.question
 
     def _add_passage(self, draft: Draft, asked: str) -> None:
         """The detail sentence that answers what the summaries leave out, if one does, from
