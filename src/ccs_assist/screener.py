@@ -107,6 +107,51 @@ class Screener:
     def state(self) -> dict[str, object]:
         return {"step": self.step, "results": dict(self.results), "notes": dict(self.notes)}
 
+    def to_state(self) -> dict[str, object]:
+        """Everything this check has learned, as plain JSON data, so a conversation can be
+        saved between requests (see state.py); the graph and matcher are not part of it."""
+        return {
+            "step": self.step,
+            "tries": self.tries,
+            "results": dict(self.results),
+            "notes": dict(self.notes),
+            "condition": self.condition,
+        }
+
+    @classmethod
+    def from_state(
+        cls,
+        kg: KnowledgeGraph,
+        matcher: Matcher,
+        counties: frozenset[str],
+        data: dict[str, object],
+    ) -> Screener:
+        """The check `to_state` saved, with the live graph and matcher; bad data raises
+        ValueError rather than resuming a check at a step that does not exist."""
+        step = data.get("step")
+        tries = data.get("tries", 0)
+        results = data.get("results") or {}
+        notes = data.get("notes") or {}
+        condition = data.get("condition")
+        if step not in STEPS or not isinstance(tries, int) or isinstance(tries, bool):
+            raise ValueError("not a saved screener state")
+        if not isinstance(results, dict) or not isinstance(notes, dict):
+            raise ValueError("not a saved screener state")
+        if any(v not in ("met", "not_met", "unknown") for v in results.values()):
+            raise ValueError("not a saved screener state")
+        if condition is not None and not isinstance(condition, str):
+            raise ValueError("not a saved screener state")
+        return cls(
+            kg,
+            matcher,
+            counties,
+            step=str(step),
+            tries=tries,
+            results={str(k): v for k, v in results.items()},
+            notes={str(k): str(v) for k, v in notes.items()},
+            condition=condition,
+        )
+
     def current_question(self) -> str:
         return QUESTIONS[self.step]
 
