@@ -6,6 +6,7 @@ written here. A handler returns None when the graph cannot answer, and the calle
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -37,6 +38,8 @@ class Draft:
     substantive: bool = True
     bullets_title: str = ""
     shown: list[str] = field(default_factory=list)
+    # "Yes.", "No.", "It depends.": always the first words of the answer.
+    opening: str = ""
 
     def show(self, *node_ids: str) -> None:
         """Nodes whose own words are in the short answer; their doubts must be voiced."""
@@ -81,16 +84,22 @@ def topic(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
     if not spec.answer:
         return None
     draft = Draft()
+    first_words = turn.intent.opening(turn.analysis.tokens) if spec.yes_no else None
+    if first_words and asks_yes_no(turn.analysis.text):
+        draft.opening = first_words
     if spec.lead:
         draft.lead.append(spec.lead)
     main = [kg.node(n) for n in spec.answer]
     for node in main:
         draft.show(node.id)
         if node.kind == "action":
+            # A step is its label ("Ask in writing for a school OT or PT assessment"); how
+            # to do it is detail, shown on request.
             draft.bullets_title = draft.bullets_title or "What you can do:"
-            draft.bullets.append(_bullet(node))
+            draft.bullets.append(node.label)
+            draft.detail.append(_bullet(node))
         elif spec.lead and len(main) > 2:
-            draft.bullets.append(_bullet(node))
+            draft.bullets.append(node.summary)
         else:
             draft.lead.append(node.summary)
         if node.detail:
@@ -103,6 +112,7 @@ def topic(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
         first_action = main[0]
         draft.lead.append(first_action.summary)
         draft.bullets.pop(0)
+        draft.detail.remove(_bullet(first_action))
     _actions_from_principles(kg, draft, main)
     return draft
 
@@ -171,9 +181,10 @@ def condition_covered(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
     group_text = f", in the group '{kg.node(groups[0]).label}'" if groups else ""
     # Being on the list is not a promise: the county applies CCS's medical rules, so a yes/no
     # question gets "it can be", never a bare "yes".
-    word = "It can be. " if asks_yes_no(turn.analysis.text) else ""
+    if asks_yes_no(turn.analysis.text):
+        draft.opening = "It can be."
     draft.lead.append(
-        f"{word}{node.label} is on the list of conditions {_join(names)} can cover{group_text}. "
+        f"{node.label} is on the list of conditions {_join(names)} can cover{group_text}. "
         "Whether your child qualifies depends on CCS's medical rules, and the county CCS "
         "program decides."
     )
@@ -333,15 +344,17 @@ def age_check(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
     if age is None or not isinstance(limit, int | float):
         draft.lead.append(rule.summary)
     elif age < limit:
-        word = opening(True, asked) + ". " if asks_yes_no(asked) else ""
+        if asks_yes_no(asked):
+            draft.opening = opening(True, asked) + "."
         draft.lead.append(
-            f"{word}At {age:g}, your child is under {limit:g}, so age does not rule CCS out. "
+            f"At {age:g}, your child is under {limit:g}, so age does not rule CCS out. "
             f"CCS serves children until they turn {limit:g}."
         )
     else:
-        word = opening(False, asked) + ". " if asks_yes_no(asked) else ""
+        if asks_yes_no(asked):
+            draft.opening = opening(False, asked) + "."
         draft.lead.append(
-            f"{word}CCS serves only children under {limit:g}, so at {age:g} your child is past "
+            f"CCS serves only children under {limit:g}, so at {age:g} your child is past "
             "its age limit."
         )
         if "case_management" in kg:
@@ -367,19 +380,19 @@ def income_check(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
     if income is None or not numbers_ok or income == limit:
         draft.lead.append(rule.summary)  # "is the limit under $40,000?" asks about the rule
     elif income <= limit:
-        word = opening(True, asked) + ". " if asks_yes_no(asked) else ""
+        if asks_yes_no(asked):
+            draft.opening = opening(True, asked) + "."
         draft.lead.append(
-            f"{word}At ${income:,.0f} your family is at or under the ${limit:,.0f} line, so you "
+            f"At ${income:,.0f} your family is at or under the ${limit:,.0f} line, so you "
             "meet CCS's income rule."
         )
     else:
         # Over the line is not the end: the cost-of-care route remains, so "do we qualify?"
         # gets "it depends", and "are we over the limit?" gets "yes".
-        word = ""
         if asks_yes_no(asked):
-            word = "Yes. " if opening(False, asked) == "Yes" else "It depends. "
+            draft.opening = "Yes." if opening(False, asked) == "Yes" else "It depends."
         draft.lead.append(
-            f"{word}${income:,.0f} is over the ${limit:,.0f} line, but your child may still "
+            f"${income:,.0f} is over the ${limit:,.0f} line, but your child may still "
             f"qualify: CCS also takes families whose cost of care for the CCS condition is "
             f"expected to be more than {share:g}% of their adjusted gross income. For "
             f"${income:,.0f} that is more than ${income * share / 100:,.0f} a year."
@@ -611,19 +624,20 @@ def finish(
     default_referrals: list[str],
 ) -> Answer:
     """Turn a Draft into the Answer contract: text, citations taken from the graph, the walk."""
-    citations: list[Citation] = []
-    seen: set[str] = set()
-    for node_id in draft.basis:
-        for source in kg.sources_of(node_id):
-            if source not in seen:
-                seen.add(source)
-                citations.append(kg.citation(source))
-    for source in draft.edge_sources:
-        if source not in seen and source in kg:
-            seen.add(source)
-            citations.append(kg.citation(source))
+    shown, more = choose_sources(kg, draft.basis, draft.edge_sources)
     uncertain = any(kg.node(n).uncertain for n in draft.shown)
-    text = " ".join(p.strip() for p in draft.lead if p.strip())
+    lead = split_sentences(" ".join(p.strip() for p in draft.lead if p.strip()))
+    short = draft.substantive and not draft.fallback and intent != "screener"
+    if short and len(lead) > SHORT_SENTENCES:
+        # The short answer stays short; what does not fit opens the details.
+        draft.detail.insert(0, " ".join(lead[SHORT_SENTENCES:]))
+        lead = lead[:SHORT_SENTENCES]
+    if draft.opening and lead:
+        # The opening answers yes or no; a summary that starts with its own "Yes," would
+        # answer twice, and perhaps the other way.
+        lead[0] = re.sub(r"^(yes|no)\b[,.]?\s*", "", lead[0], flags=re.I)
+        lead[0] = lead[0][:1].upper() + lead[0][1:]
+    text = " ".join([draft.opening, *lead] if draft.opening else lead)
     if draft.bullets:
         title = f"\n{draft.bullets_title}" if draft.bullets_title else ""
         text += title + "\n" + "\n".join(f"- {b}" for b in draft.bullets)
@@ -648,7 +662,8 @@ def finish(
         confidence=0.0 if draft.fallback else confidence,
         answer=text.strip(),
         detail="\n\n".join(d for d in draft.detail if d) or None,
-        citations=citations if draft.substantive or draft.fallback else [],
+        citations=shown if draft.substantive or draft.fallback else [],
+        more_citations=more if draft.substantive or draft.fallback else [],
         basis=[Basis(id=n, kind=kg.node(n).kind, label=kg.node(n).label) for n in draft.basis],
         nodes=nodes,
         walk=draft.walk,
@@ -658,6 +673,64 @@ def finish(
         referrals=referrals,
         uncertain=uncertain,
     )
+
+
+# The short answer: the direct answer and at most three more sentences; the rest is detail.
+SHORT_SENTENCES = 4
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
+
+
+def split_sentences(text: str) -> list[str]:
+    return [s for s in _SENTENCE_END.split(text) if s]
+
+
+# Primary law first, then what agencies say, then guides; background articles last.
+SOURCE_RANK = {"statute": 0, "regulation": 0, "case": 1, "agency_page": 2, "publication": 3}
+SHOWN_SOURCES = 3
+
+
+def choose_sources(
+    kg: KnowledgeGraph, basis: list[str], edge_sources: list[str]
+) -> tuple[list[Citation], list[Citation]]:
+    """The one to three sources to show and the rest. Each node the answer rests on, in
+    order, gives its most specific source until three are chosen; those are shown most
+    specific first."""
+    per_node = [
+        sorted(kg.sources_of(n), key=lambda s: SOURCE_RANK.get(kg.node(s).source_type or "", 9))
+        for n in basis
+    ]
+    per_node.append([s for s in edge_sources if s in kg])
+    chosen: list[str] = []
+    depth = 0
+    while len(chosen) < SHOWN_SOURCES and any(depth < len(ids) for ids in per_node):
+        for ids in per_node:
+            if depth < len(ids) and ids[depth] not in chosen and len(chosen) < SHOWN_SOURCES:
+                chosen.append(ids[depth])
+        depth += 1
+    rank = {s: SOURCE_RANK.get(kg.node(s).source_type or "", 9) for s in chosen}
+    chosen.sort(key=lambda s: rank[s])
+    rest = list(dict.fromkeys(s for ids in per_node for s in ids if s not in chosen))
+    return [_citation(kg, s) for s in chosen], [_citation(kg, s) for s in rest]
+
+
+def _citation(kg: KnowledgeGraph, source_id: str) -> Citation:
+    citation = kg.citation(source_id)
+    citation.what = source_kind(citation)
+    return citation
+
+
+def source_kind(citation: Citation) -> str:
+    """What a source is, in a parent's words."""
+    text = f"{citation.title} {citation.section or ''}"
+    where = "Federal" if ("CFR" in text or "U.S.C" in text) else "California"
+    return {
+        "statute": f"{where} law",
+        "regulation": f"{where} regulation",
+        "case": "Court decision",
+        "agency_page": "Government agency page",
+        "publication": "Guide or report",
+        "seed": "Background article",
+    }.get(citation.type or "", "Source")
 
 
 def _referral(node: Node) -> Referral:

@@ -113,6 +113,10 @@ class Decider:
             # subject of its own ("is there anything I can do?") is matched with the story.
             whole = a.matcher.analyze(question)
             remember.append(whole)
+            # Ages and amounts the story gives ("My son is 20. Can he still get CCS?") belong
+            # to the question too.
+            asking.ages = asking.ages or whole.ages
+            asking.amounts = asking.amounts or whole.amounts
             # "is that right??", "can they do that?" point back at the story.
             points_back = bool(PRONOUN.search(" ".join(words(focus.question))))
             if focus.generic or (not asking.entities and (asking.coverage < 1 or points_back)):

@@ -51,6 +51,9 @@ class IntentSpec(_Strict):
     strong: list[str] = []
     against: list[str] = []
     lead: str | None = None
+    # Openings for yes/no questions, each with the phrases that call for it:
+    # {"No, not by itself.": [replace, instead of]}; the first whose phrase matches is used.
+    yes_no: dict[str, list[str]] = {}
     answer: list[str] = []
     also: list[str] = []
     strict: bool = False
@@ -95,6 +98,11 @@ class Cue:
 class Intent:
     spec: IntentSpec
     cues: list[Cue] = field(default_factory=list)
+    openings: list[tuple[str, frozenset[str]]] = field(default_factory=list)
+
+    def opening(self, tokens: frozenset[str]) -> str | None:
+        """The yes/no opening whose phrase the question contains, if any."""
+        return next((text for text, stems in self.openings if stems <= tokens), None)
 
     @property
     def id(self) -> str:
@@ -162,6 +170,11 @@ def load_catalogue(kg: KnowledgeGraph, path: Path | None = None) -> Catalogue:
                 )
         intent = Intent(spec)
         synonyms = {k.lower(): v.lower() for k, v in parsed.synonyms.items()}
+        intent.openings = [
+            (text, frozenset(_cue_stems(phrase, synonyms)))
+            for text, phrases in spec.yes_no.items()
+            for phrase in phrases
+        ]
         seen: dict[frozenset[str], int] = {}
         for group, weight in WEIGHTS.items():
             for text in getattr(spec, group):

@@ -29,13 +29,12 @@ def render(answer: Answer, width: int = WIDTH, sources: bool = True) -> str:
         parts.append(wrap(f"Who decides / where to ask: {names}", width))
     if sources and answer.citations:
         lines = ["Sources:"]
-        for citation in answer.citations[:6]:
-            title = citation_title(citation)
-            lines.append(wrap(f"- {title}", width, indent="  "))
+        for citation in answer.citations:
+            lines.append(wrap(f"- {citation_title(citation)}", width, indent="  "))
             if citation.url:
                 lines.append(f"      {citation.url}")
-        if len(answer.citations) > 6:
-            lines.append(f"  ... and {len(answer.citations) - 6} more (/sources)")
+        if answer.more_citations:
+            lines.append(f"  ... and {len(answer.more_citations)} more (/sources)")
         parts.append("\n".join(lines))
     if answer.follow_ups:
         parts.append(wrap("You could also ask: " + " | ".join(answer.follow_ups[:3]), width))
@@ -43,10 +42,9 @@ def render(answer: Answer, width: int = WIDTH, sources: bool = True) -> str:
 
 
 def citation_title(citation: Citation) -> str:
-    """Title and section; the project's seed documents are named as background reading."""
-    if citation.type == "seed":
-        return f"{citation.title} (background article this project started from)"
-    return citation.title + (f", {citation.section}" if citation.section else "")
+    """What the source is, then its title and section."""
+    title = citation.title + (f", {citation.section}" if citation.section else "")
+    return f"{citation.what}: {title}" if citation.what else title
 
 
 def render_why(answer: Answer, width: int = WIDTH) -> str:
@@ -68,9 +66,14 @@ def render_why(answer: Answer, width: int = WIDTH) -> str:
 
 def render_sources(answer: Answer, width: int = WIDTH) -> str:
     if not answer.citations:
-        return "No sources for that answer."
+        if answer.fallback:
+            return (
+                "I did not answer that from my sources, so there are none to show. The offices "
+                "named in the answer can help."
+            )
+        return "That reply did not rest on any source."
     lines: list[str] = []
-    for citation in answer.citations:
+    for citation in [*answer.citations, *answer.more_citations]:
         title = citation_title(citation)
         lines.append(wrap(f"- {title}", width))
         if citation.url:

@@ -137,6 +137,7 @@ class Citation(BaseModel):
     section: str | None = None
     url: str | None = None
     type: str | None = None
+    what: str | None = None  # what kind of source it is, in plain words ("California law")
 
 
 class Basis(BaseModel):
@@ -172,7 +173,8 @@ class Answer(BaseModel):
     confidence: float = Field(ge=0.0, le=1.0)
     answer: str
     detail: str | None = None
-    citations: list[Citation] = []
+    citations: list[Citation] = []  # the one to three sources to show, most specific first
+    more_citations: list[Citation] = []  # every other source the answer rests on
     basis: list[Basis] = []
     nodes: list[str] = []
     walk: list[Step] = []

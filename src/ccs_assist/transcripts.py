@@ -516,7 +516,8 @@ def check_turn(spec: TurnSpec, answer: Answer, assistant: Assistant | None = Non
         misses.append(
             Miss("not_contains", "no " + _quoted(present, "or"), _around(everything, present[0]))
         )
-    rests_on = {c.id for c in answer.citations} | {b.id for b in answer.basis} | set(answer.nodes)
+    rests_on = {c.id for c in [*answer.citations, *answer.more_citations]}
+    rests_on |= {b.id for b in answer.basis} | set(answer.nodes)
     absent = [c for c in spec.cites if c not in rests_on]
     if absent:
         cited = [b.id for b in answer.basis] + [c.id for c in answer.citations]
