@@ -626,12 +626,13 @@ def finish(
     """Turn a Draft into the Answer contract: text, citations taken from the graph, the walk."""
     shown, more = choose_sources(kg, draft.basis, draft.edge_sources)
     uncertain = any(kg.node(n).uncertain for n in draft.shown)
-    lead = split_sentences(" ".join(p.strip() for p in draft.lead if p.strip()))
+    lead = [p.strip() for p in draft.lead if p.strip()]
+    sentences = split_sentences(" ".join(lead))
     short = draft.substantive and not draft.fallback and intent != "screener"
-    if short and len(lead) > SHORT_SENTENCES:
+    if short and len(sentences) > SHORT_SENTENCES:
         # The short answer stays short; what does not fit opens the details.
-        draft.detail.insert(0, " ".join(lead[SHORT_SENTENCES:]))
-        lead = lead[:SHORT_SENTENCES]
+        draft.detail.insert(0, " ".join(sentences[SHORT_SENTENCES:]))
+        lead = sentences[:SHORT_SENTENCES]
     if draft.opening and lead:
         # The opening answers yes or no; a summary that starts with its own "Yes," would
         # answer twice, and perhaps the other way.
