@@ -63,8 +63,10 @@ def test_conversation_with_slash_commands(assistant):
         assert citation.title.split(",")[0][:40] in text
     assert all(len(line) <= 80 for line in lines if "://" not in line)
 
-    # /why: the walk through the graph and the sources behind it.
-    assert f"Intent: {expected.intent}" in text
+    # /why: in plain words first, then the walk through the graph and the sources behind it.
+    assert "I read this as a question about: Whether a condition is covered by CCS." in text
+    assert "I used these facts:" in text
+    assert f"intent {expected.intent}," in text
     assert "Links followed:" in text
     for step in expected.walk:
         assert f"{step.source} --{step.type}--> {step.target}" in text
@@ -214,5 +216,5 @@ def test_piped_stdin_answers_each_line_and_exits_0(args, assistant):
     assert "\n\nSources:\n" in out
     assert iee.answer.split(".")[0][:60] in out
     # The answers come in order, each followed by a blank line, and /why explains the last one.
-    assert out.index("Spina bifida") < out.index(iee.answer[:30]) < out.index("Intent: what_is")
-    assert "\n\nIntent: what_is" in out
+    assert out.index("Spina bifida") < out.index(iee.answer[:30]) < out.index("intent what_is")
+    assert "\n\nI read this as a question about: What something is." in out

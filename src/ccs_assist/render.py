@@ -47,17 +47,27 @@ def citation_title(citation: Citation) -> str:
     return f"{citation.what}: {title}" if citation.what else title
 
 
-def render_why(answer: Answer, width: int = WIDTH) -> str:
-    """The walk behind an answer: intent, what it rests on, and each link followed."""
+def render_why(answer: Answer, width: int = WIDTH, topic: str | None = None) -> str:
+    """Why this answer, in plain words first (what I took the question to be about, the facts
+    I used, where they come from); then the links in the graph, for advocates checking it."""
     if answer.fallback:
-        return "That was not an answer from the graph: I did not recognize the question."
-    lines = [f"Intent: {answer.intent or '-'} (confidence {answer.confidence:.2f})"]
+        return wrap(
+            "I did not answer that from my sources: I could not tell what the question was "
+            "about, or it was about something my sources do not cover.",
+            width,
+        )
+    about = topic or (answer.intent or "your question").replace("_", " ")
+    lines = [wrap(f"I read this as a question about: {about}.", width)]
+    if answer.basis:
+        used = [b.label for b in answer.basis if b.kind != "source"][:5]
+        lines.append(wrap("I used these facts: " + "; ".join(used) + ".", width))
+    if answer.citations:
+        named = [citation_title(c) for c in answer.citations]
+        lines.append(wrap("They come from: " + "; ".join(named) + ".", width))
+    lines.append(f"\n(For checking: intent {answer.intent}, confidence {answer.confidence:.2f})")
     if answer.entities:
         found = "; ".join(f"{k}: {', '.join(v)}" for k, v in answer.entities.items())
         lines.append(wrap(f"Recognized: {found}", width))
-    if answer.basis:
-        lines.append("Rests on:")
-        lines.extend(wrap(f"- {b.label} [{b.kind} {b.id}]", width, "  ") for b in answer.basis)
     if answer.walk:
         lines.append("Links followed:")
         lines.extend(f"  {s.source} --{s.type}--> {s.target}" for s in answer.walk)

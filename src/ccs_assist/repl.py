@@ -98,7 +98,10 @@ class Shell:
                 return Reply(
                     wrap(NOTHING_YET.format(command="/why", what="how I found it"), self.width)
                 )
-            return Reply(render_why(last, self.width) + "\n\nSources:\n" + self._sources(last))
+            intent = self.assistant.catalogue.intents.get(last.intent or "")
+            topic = intent.spec.title if intent else None
+            why = render_why(last, self.width, topic)
+            return Reply(why + "\n\nSources:\n" + self._sources(last))
         if name == "/sources":
             if last is None:
                 return Reply(
