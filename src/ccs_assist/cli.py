@@ -72,6 +72,30 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--session-ttl", type=float, default=1800.0, help="idle seconds to keep")
     serve.add_argument("--max-sessions", type=int, default=10_000)
+    serve.add_argument(
+        "--sessions",
+        default="memory",
+        metavar="URL",
+        help="where conversations live: memory (this process) or redis://HOST:PORT/DB",
+    )
+    serve.add_argument("--workers", type=int, default=1, help="processes (needs --sessions redis)")
+    serve.add_argument(
+        "--session-rate", type=float, default=30, help="new sessions a minute per client (0: off)"
+    )
+    serve.add_argument("--idle-timeout", type=float, default=5, help="seconds without a request")
+    serve.add_argument("--body-timeout", type=float, default=10, help="seconds for a body")
+    serve.add_argument("--limit-concurrency", type=int, default=200, help="connections at once")
+    serve.add_argument(
+        "--log-max-bytes", type=int, default=16 * 1024 * 1024, help="cap of --log-unanswered"
+    )
+    serve.add_argument("--person-url", help='the chat page\'s "talk to a person" address')
+    serve.add_argument(
+        "--allow-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="a help-desk site (https://...) whose pages may embed /widget.js from another origin",
+    )
     serve.set_defaults(handler=_cmd_serve)
 
     tests = sub.add_parser("test-transcripts", help="check the conversations in transcripts/")
@@ -100,6 +124,15 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         log_unanswered=args.log_unanswered,
         session_ttl=args.session_ttl,
         max_sessions=args.max_sessions,
+        sessions=args.sessions,
+        workers=args.workers,
+        session_rate=args.session_rate,
+        idle_timeout=args.idle_timeout,
+        body_timeout=args.body_timeout,
+        limit_concurrency=args.limit_concurrency,
+        log_max_bytes=args.log_max_bytes,
+        person_url=args.person_url,
+        allow_origins=args.allow_origin,
     )
 
 
