@@ -19,7 +19,7 @@ from .grounding import question_type
 from .intents import Intent
 from .matcher import Analysis, Scored
 from .schema import Answer
-from .screener import STOP_WORDS, Screener
+from .screener import STOP_WORDS, Screener, StepReply
 from .text import words
 
 if TYPE_CHECKING:
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 HELP_PHRASES = frozenset({"help", "help me", "menu", "options", "what can i ask", "?"})
 RESET_PHRASES = frozenset({"reset", "start over", "new question", "forget that", "new child"})
 CHOICE = re.compile(r"^\s*(?:option\s*)?([12])\b")
+INCOME_WORDS = re.compile(r"\b(income|make|made|earn|earned|salary|agi)\b")
 
 
 @dataclass
@@ -37,8 +38,20 @@ class Memory:
     last_intent: str | None = None
     last_detail: str | None = None
     pending: list[tuple[str, Analysis]] | None = None
+    # What the parent said about the child, by eligibility-check step ("age": "7"), so the
+    # check uses it instead of asking again.
+    facts: dict[str, str] = field(default_factory=dict)
 
     def remember(self, analysis: Analysis) -> None:
+        if analysis.ages:
+            self.facts["age"] = f"{analysis.ages[0]:g}"
+        if analysis.counties:
+            self.facts["residence"] = analysis.counties[0]
+        if analysis.amounts and INCOME_WORDS.search(analysis.text.lower()):
+            self.facts["income"] = f"{analysis.amounts[0]}"
+        conditions = [e for e in analysis.entities if e.kind == "condition"]
+        if conditions:
+            self.facts["condition"] = conditions[0].text
         if analysis.entities:
             longest = max(analysis.entities, key=lambda e: e.end - e.start)
             self.subject = longest.node_id
@@ -287,18 +300,20 @@ class Conversation:
 
     def _start_screener(self, question: str, confidence: float) -> Answer:
         a = self.assistant
-        self.screener = Screener(a.kg, a.matcher, a.catalogue.counties)
-        answer = a.notice(question, self.screener.start())
-        answer.intent = "screener"
-        answer.confidence = confidence
-        answer.screener = self.screener.state()
-        return answer
+        self.screener = Screener(
+            a.kg, a.matcher, a.catalogue.counties, known=dict(self.memory.facts)
+        )
+        return self._screen_reply(question, self.screener.begin(), confidence)
 
     def _screen(self, question: str) -> Answer:
+        screener = self.screener
+        assert screener is not None
+        return self._screen_reply(question, screener.handle(question))
+
+    def _screen_reply(self, question: str, reply: StepReply, confidence: float = 1.0) -> Answer:
         a = self.assistant
         screener = self.screener
         assert screener is not None
-        reply = screener.handle(question)
         draft = Draft(lead=[reply.text])
         if reply.requirement:
             draft.rest_on(reply.requirement)
@@ -310,7 +325,7 @@ class Conversation:
             draft,
             question=question,
             intent="screener",
-            confidence=1.0,
+            confidence=confidence,
             entities={},
             follow_ups=[],
             default_referrals=[],

@@ -57,6 +57,8 @@ class Analysis:
     # Programs a named term belongs to ("the MTU" is where the MTP happens): cues about the
     # program fire for it too.
     implied: list[str] = field(default_factory=list)
+    # California counties named ("we live in Fresno County").
+    counties: list[str] = field(default_factory=list)
 
     @property
     def tokens(self) -> frozenset[str]:
@@ -270,7 +272,18 @@ class Matcher:
                 if e.kind == "term"
                 for p in self._programs_of_term.get(e.node_id, ())
             ],
+            counties=self._counties(raw_words),
         )
+
+    def _counties(self, folded: list[str]) -> list[str]:
+        """County names in the words, longest first where two overlap ("San Luis Obispo")."""
+        found: list[str] = []
+        for size in (3, 2, 1):
+            for start in range(len(folded) - size + 1):
+                name = " ".join(folded[start : start + size])
+                if name in self.catalogue.counties and not any(name in f for f in found):
+                    found.append(name)
+        return found
 
     def _entities(self, question_stems: list[str], fixed: list[str]) -> list[Entity]:
         found: list[Entity] = []

@@ -48,6 +48,10 @@ OUT_OF_STATE = re.compile(
     r"washington|west virginia|wisconsin|wyoming|mexico|nevada)\b(?!\s+county)"
 )
 
+INTRO = (
+    "Let's check the four CCS rules (age, where you live, income, and the medical "
+    "condition). I'll ask one thing at a time. Say 'stop' at any time to leave the check."
+)
 QUESTIONS = {
     "age": "How old is your child? (for example: 7, or 18 months)",
     "residence": "Which California county does your child live in?",
@@ -77,6 +81,19 @@ REQUIREMENT = {
 }
 
 
+def said_before(step: str, given: str) -> str:
+    """How the check repeats back what the parent said earlier."""
+    if step == "age":
+        return f"You told me your child is {given}."
+    if step == "residence":
+        return f"You told me you live in {given.title()} County."
+    if step == "income":
+        return f"You told me your family income is ${float(given):,.0f}."
+    if step == "condition":
+        return f"You told me your child has {given}."
+    return f"You told me: {given}."
+
+
 @dataclass
 class StepReply:
     """What the screener says back after one answer."""
@@ -97,12 +114,11 @@ class Screener:
     results: dict[str, Status] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)
     condition: str | None = None
+    # What the parent said earlier in the conversation, by step ("age": "7"): used, not asked.
+    known: dict[str, str] = field(default_factory=dict)
 
     def start(self) -> str:
-        return (
-            "Let's check the four CCS requirements (age, where you live, income, and the medical "
-            "condition). I'll ask one thing at a time; say 'stop' to leave.\n" + QUESTIONS["age"]
-        )
+        return INTRO + "\n" + QUESTIONS["age"]
 
     def state(self) -> dict[str, object]:
         return {"step": self.step, "results": dict(self.results), "notes": dict(self.notes)}
@@ -116,6 +132,7 @@ class Screener:
             "results": dict(self.results),
             "notes": dict(self.notes),
             "condition": self.condition,
+            "known": dict(self.known),
         }
 
     @classmethod
@@ -133,6 +150,9 @@ class Screener:
         results = data.get("results") or {}
         notes = data.get("notes") or {}
         condition = data.get("condition")
+        known = data.get("known") or {}
+        if not isinstance(known, dict) or any(k not in STEPS for k in known):
+            raise ValueError("not a saved screener state")
         if step not in STEPS or not isinstance(tries, int) or isinstance(tries, bool):
             raise ValueError("not a saved screener state")
         if not isinstance(results, dict) or not isinstance(notes, dict):
@@ -150,6 +170,7 @@ class Screener:
             results={str(k): v for k, v in results.items()},
             notes={str(k): str(v) for k, v in notes.items()},
             condition=condition,
+            known={str(k): str(v) for k, v in known.items()},
         )
 
     def current_question(self) -> str:
@@ -173,14 +194,41 @@ class Screener:
                 REQUIREMENT[self.step],
             )
         self.tries = 0
-        nxt = self._next_step()
-        if nxt is None:
-            final = self._result()
-            reply.text += "\n\n" + final
-            reply.done = True
-        else:
+        return self._advance(reply)
+
+    def begin(self) -> StepReply:
+        """The opening, answering at once every step the parent already told us about."""
+        reply = StepReply(INTRO, None)
+        given = self.known.pop(self.step, None)
+        first = getattr(self, f"_{self.step}")(given) if given else None
+        if first is None:
+            reply.text += "\n" + QUESTIONS[self.step]
+            return reply
+        reply.text += f"\n{said_before(self.step, given)} {first.text}"
+        reply.extra_basis.append(first.requirement or "")
+        return self._advance(reply)
+
+    def _advance(self, reply: StepReply) -> StepReply:
+        """Go to the next step; a step the parent already answered earlier in the conversation
+        is answered from that, not asked again."""
+        while True:
+            nxt = self._next_step()
+            if nxt is None:
+                final, rests_on = self._result()
+                reply.text += "\n\n" + final
+                reply.extra_basis.extend(rests_on)
+                reply.done = True
+                break
             self.step = nxt
-            reply.text += "\n" + QUESTIONS[nxt]
+            given = self.known.pop(nxt, None)
+            answered = getattr(self, f"_{nxt}")(given) if given else None
+            if answered is None:
+                reply.text += "\n" + QUESTIONS[nxt]
+                break
+            reply.text += f"\n{said_before(nxt, given)} {answered.text}"
+            if answered.requirement:
+                reply.extra_basis.append(answered.requirement)
+        reply.extra_basis = [n for n in dict.fromkeys(reply.extra_basis) if n]
         return reply
 
     # ---- one method per step: return None to re-ask -----------------------------------------
@@ -327,25 +375,52 @@ class Screener:
             return step
         return None
 
-    def _result(self) -> str:
+    def _result(self) -> tuple[str, list[str]]:
+        """The verdict and the nodes it rests on. Every route that can still apply is named:
+        the MTP and CCS diagnostic services have no income test."""
         results = self.results
         summary = ", ".join(f"{k}: {v.replace('_', ' ')}" for k, v in results.items())
+        no_income_test = [
+            n for n in ("mtp_no_financial_test", "diagnostic_evaluation") if n in self.kg
+        ]
         if results.get("age") == "not_met" or results.get("residence") == "not_met":
             return (
                 f"Result: likely NOT eligible for CCS ({summary}). CCS is only for California "
-                "children under the age limit. The county CCS office can confirm."
+                "children under the age limit. The county CCS office can confirm.",
+                ["req_age", "req_residence"],
             )
         if results.get("income") == "not_met":
             return (
                 f"Result: likely not eligible for CCS treatment services on income ({summary}). "
                 "But the Medical Therapy Program and CCS diagnostic services have no income test, "
-                "so ask your county CCS office about those."
+                "so ask your county CCS office about those.",
+                ["req_income", *no_income_test],
             )
-        return (
+        if self.condition is None:  # not a condition on the list, or not said
+            return (
+                f"Result: I can't tell yet ({summary}). It depends on the medical condition, and "
+                "the county CCS program decides that using CCS's medical rules. Ask your county "
+                "CCS office; anyone, including you, can refer your child.",
+                ["req_medical_condition"],
+            )
+        verdict = (
             f"Result: your child may well be eligible ({summary}). The county CCS program makes "
             "the final decision, mainly on the medical condition. Next step: contact your county "
             "CCS office to apply; anyone, including you, can refer your child."
         )
+        rests_on = ["req_medical_condition", self.condition]
+        if results.get("income") != "met" and self._served_by_mtp(self.condition):
+            label = self.kg.node(self.condition).label
+            verdict += (
+                f" {label} is also one of the conditions the Medical Therapy Program serves, and "
+                "MTP therapy has no income test."
+            )
+            rests_on.append("mtp_no_financial_test")
+        return verdict, rests_on
+
+    def _served_by_mtp(self, condition: str) -> bool:
+        groups = [condition, *(g for g, _ in self.kg.out(condition, "part_of"))]
+        return any(p == "mtp" for g in groups for p, _ in self.kg.out(g, "covered_by"))
 
     # ---- small parsers -----------------------------------------------------------------------
 

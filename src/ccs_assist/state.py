@@ -26,7 +26,7 @@ __all__ = ["STATE_VERSION", "StateError", "dump_conversation", "load_conversatio
 
 STATE_VERSION = 1
 # Memory fields saved as they are (JSON already); `pending` is handled on its own.
-MEMORY_FIELDS = ("entities", "subject", "last_intent", "last_detail")
+MEMORY_FIELDS = ("entities", "subject", "last_intent", "last_detail", "facts")
 # Conversation attributes and where they go: state, or rebuilt from the Assistant.
 CONVERSATION_STATE = ("session_id", "memory", "screener", "last")
 CONVERSATION_REBUILT = ("assistant", "decider")
@@ -50,6 +50,7 @@ def dump_conversation(conv: Conversation) -> dict[str, Any]:
             "subject": memory.subject,
             "last_intent": memory.last_intent,
             "last_detail": memory.last_detail,
+            "facts": dict(memory.facts),
             "pending": pending,
         },
         "screener": conv.screener.to_state() if conv.screener is not None else None,
@@ -76,6 +77,7 @@ def load_conversation(assistant: Assistant, data: dict[str, Any]) -> Conversatio
             subject=_text(saved.get("subject")),
             last_intent=_text(saved.get("last_intent")),
             last_detail=_text(saved.get("last_detail")),
+            facts=_facts(saved.get("facts")),
             pending=_pending(assistant, saved.get("pending")),
         )
         screener = data.get("screener")
@@ -115,3 +117,11 @@ def _pending(assistant: Assistant, value: object) -> list[tuple[str, Any]] | Non
             raise StateError("a pending choice names no known intent")
         out.append((str(item[0]), assistant.matcher.analyze(str(item[1]))))
     return out
+
+
+def _facts(value: Any) -> dict[str, str]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise StateError("memory facts are not a mapping")
+    return {str(k): str(v) for k, v in value.items()}
