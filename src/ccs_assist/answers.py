@@ -65,6 +65,8 @@ class Turn:
     entities: dict[str, list[str]]
     intent: Intent
     last_detail: str | None = None
+    # The nodes the previous answer rested on, for "then what?" and "how do I do that?".
+    last_basis: list[str] = field(default_factory=list)
 
 
 HandlerFn = Callable[[KnowledgeGraph, Turn], Draft | None]
@@ -485,6 +487,50 @@ def more_detail(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
     return Draft(lead=[turn.last_detail], substantive=False)
 
 
+def next_step(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
+    """'What if they still say no?': the steps that follow the last answer's steps on the
+    graph's paths (next_step links), or an honest 'that was the last step I know'."""
+    done = [n for n in turn.last_basis if n in kg and kg.node(n).kind == "action"]
+    if not done:
+        return Draft(
+            lead=[
+                "Tell me a bit more about what happened, and I can say what to do next. For "
+                "example: 'the school said no to OT' or 'CCS cut his PT'."
+            ],
+            substantive=False,
+        )
+    ahead: list[str] = []
+    for action in done:
+        for target, _ in kg.out(action, "next_step"):
+            if target not in turn.last_basis and target not in ahead:
+                ahead.append(target)
+    if not ahead:
+        helpers = [h for h in ("drc", "county_ccs_office") if h in kg]
+        names = _join([kg.node(h).label for h in helpers])
+        draft = Draft(
+            lead=[f"Those are all the steps I know of. For help with your own case, ask {names}."],
+            referrals=helpers,
+        )
+        draft.rest_on(done[-1], *helpers)
+        return draft
+    first_step = kg.node(ahead[0])
+    draft = Draft(opening="If that does not work, the next step is:")
+    draft.lead.append(f"{first_step.label}. {first_step.summary}")
+    draft.show(first_step.id)
+    for action in done:
+        for target, data in kg.out(action, "next_step"):
+            if target in ahead:
+                draft.step(action, "next_step", target, data)
+    if first_step.detail:
+        draft.detail.append(first_step.detail)
+    for later in ahead[1:]:
+        draft.bullets_title = "Or:"
+        draft.bullets.append(kg.node(later).label)
+        draft.rest_on(later)
+        draft.detail.append(_bullet(kg.node(later)))
+    return draft
+
+
 def smalltalk(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
     spec = turn.intent.spec
     return Draft(lead=[spec.lead or spec.title], substantive=False)
@@ -504,6 +550,7 @@ HANDLERS: dict[str, HandlerFn] = {
     "age_check": age_check,
     "income_check": income_check,
     "more_detail": more_detail,
+    "next_step": next_step,
     "smalltalk": smalltalk,
     "decline": decline,
 }

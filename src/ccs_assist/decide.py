@@ -155,9 +155,11 @@ class Decider:
             if self._only_entities(analysis):
                 return answer(intents["what_is"], 0.6)
             return decline([])
-        grounded = self._second_opinion(
-            self._grounded(usable, analysis, focus.question, memory), analysis
-        )
+        on_topic = self._grounded(usable, analysis, focus.question, memory)
+        # Two equally good readings are a question for the parent, asked before the retriever's
+        # second opinion quietly keeps one of them.
+        tied = self._rival(on_topic[0], on_topic[1:]) if on_topic else None
+        grounded = self._second_opinion(on_topic, analysis)
         if len(content_words(focus.question)) > SMALLTALK_MAX_CONTENT:
             grounded = [s for s in grounded if s.intent.spec.handler != "more_detail"]
         if not grounded:
@@ -167,7 +169,8 @@ class Decider:
             return Decision("screener", analysis, top.intent, top.confidence, remember=remember)
         if top.intent.spec.handler == "decline":
             return decline([])
-        rival = self._rival(top, grounded[1:])
+        rival = tied if tied is not None and top.intent is on_topic[0].intent else None
+        rival = rival or self._rival(top, grounded[1:])
         if rival is not None:
             if self._same_subject(top, rival, analysis):
                 return Decision(

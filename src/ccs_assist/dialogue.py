@@ -14,13 +14,14 @@ from typing import TYPE_CHECKING
 
 from .answers import HANDLERS, Draft, Turn, finish, unknown_subject
 from .decide import PRONOUN, Decider
-from .focus import find_focus, is_asking
+from .focus import content_words, find_focus, is_asking
 from .grounding import question_type
 from .intents import Intent
 from .matcher import Analysis, Scored
 from .schema import Answer
 from .screener import STOP_WORDS, Screener, StepReply
 from .text import words
+from .yesno import asks_yes_no
 
 if TYPE_CHECKING:
     from .assistant import Assistant
@@ -28,6 +29,12 @@ if TYPE_CHECKING:
 HELP_PHRASES = frozenset({"help", "help me", "menu", "options", "what can i ask", "?"})
 RESET_PHRASES = frozenset({"reset", "start over", "new question", "forget that", "new child"})
 CHOICE = re.compile(r"^\s*(?:option\s*)?([12])\b")
+# Replies that may come twice in a row: small talk, prompts, the check, "tell me more".
+NEVER_REPEATED = frozenset(
+    {None, "screener", "more_detail", "next_step", "greeting", "thanks", "farewell", "help"}
+)
+# A reply this short in content words, naming nothing, leans on the last answer.
+SHORT_REPLY_WORDS = 4
 INCOME_WORDS = re.compile(r"\b(income|make|made|earn|earned|salary|agi)\b")
 
 
@@ -86,11 +93,38 @@ class Conversation:
     def ask(self, text: object) -> Answer:
         question = self.assistant.clean(text)
         answer = self._answer(question)
+        if self._repeats(question, answer):
+            answer = self._move_on(question, answer)
         answer.session_id = self.session_id
         self.last = answer
         if answer.detail:
             self.memory.last_detail = answer.detail
         return answer
+
+    def _repeats(self, question: str, answer: Answer) -> bool:
+        """The same answer as the last one: word for word, or on the same facts for a short
+        reply that names nothing new and is no yes/no question ("so what do I say to them?")."""
+        last = self.last
+        if last is None or answer.fallback or answer.intent in NEVER_REPEATED:
+            return False
+        if answer.answer == last.answer:
+            return True
+        leans_on_last = (
+            len(content_words(question)) <= SHORT_REPLY_WORDS
+            and not self.decider.a.matcher.analyze(question).entities
+            and not asks_yes_no(question)
+        )
+        same_facts = [b.id for b in answer.basis] == [b.id for b in last.basis]
+        return leans_on_last and answer.intent == last.intent and same_facts
+
+    def _move_on(self, question: str, repeated: Answer) -> Answer:
+        """Instead of saying the same thing twice: say so, and give the next step."""
+        intent = self.assistant.catalogue.intents.get("next_step")
+        if intent is None:
+            return repeated
+        moved = self._run(question, self.decider.a.matcher.analyze(question), intent, 0.9)
+        moved.answer = "That is what I said just above. " + moved.answer
+        return moved
 
     # ---- the turn ----------------------------------------------------------------------------
 
@@ -199,7 +233,8 @@ class Conversation:
     ) -> Answer:
         a = self.assistant
         entities = self._entities(analysis, intent, follow_on)
-        turn = Turn(analysis, entities, intent, self.memory.last_detail)
+        last_basis = [b.id for b in self.last.basis] if self.last else []
+        turn = Turn(analysis, entities, intent, self.memory.last_detail, last_basis)
         draft: Draft | None = None
         if intent.spec.strict:
             draft = unknown_subject(a.kg, turn)

@@ -30,6 +30,7 @@ Handler = Literal[
     "income_check",
     "screener",
     "more_detail",
+    "next_step",
     "smalltalk",
     "decline",
 ]

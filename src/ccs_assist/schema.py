@@ -43,6 +43,7 @@ EdgeType = Literal[
     "involves",
     "related_to",
     "cites",
+    "next_step",
 ]
 
 _NOT_SOURCE = frozenset(NODE_KINDS) - {"source"}
@@ -64,6 +65,8 @@ EDGE_RULES: dict[str, tuple[frozenset[str], frozenset[str] | Literal["same"]]] =
     ),
     "related_to": (_NOT_SOURCE, _NOT_SOURCE),
     "cites": (_NOT_SOURCE, frozenset({"source"})),
+    # What to do if this step does not work: actions form paths ("then what?").
+    "next_step": (frozenset({"action"}), frozenset({"action"})),
 }
 
 # Fields only some kinds use; every other field is common to all kinds.
