@@ -222,7 +222,7 @@
         });
         bubble.append(more, detail);
       }
-      choices(bubble, "Did you mean:", answer.clarify, function (text, i) {
+      choices(bubble, "Choose one:", answer.clarify, function (text, i) {
         ask(String(i + 1), text);
       });
       sources(bubble, answer);
@@ -236,7 +236,6 @@
       }
       choices(bubble, "You could also ask:", answer.follow_ups, function (text) { ask(text); });
       log.appendChild(bubble);
-      scrollDown();
     }
 
     async function ask(question, shown) {
@@ -254,6 +253,8 @@
         var r = await askServer(question);
         if (r.status === 200 && r.data) {
           showAnswer(r.data);
+          // The question at the top, so the short answer is read first, not the sources.
+          log.scrollTop = Math.max(0, mine.offsetTop - log.offsetTop - 8);
           status.textContent = "";
         } else {
           var why = r.data && r.data.detail ? r.data.detail : "The server answered " + r.status + ".";
