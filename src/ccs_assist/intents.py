@@ -31,6 +31,7 @@ Handler = Literal[
     "screener",
     "more_detail",
     "next_step",
+    "county_list",
     "smalltalk",
     "decline",
 ]
