@@ -81,3 +81,106 @@ def test_graphml_and_dot_exports(kg: KnowledgeGraph) -> None:
     assert "<graphml" in export(kg, "graphml")
     dot = export(kg, "dot")
     assert dot.startswith("digraph") and '"ccs" -> "dhcs"' in dot
+
+
+# ---- the knowledge audit (issue 10) ---------------------------------------------------------
+
+
+def _all_text(kg: KnowledgeGraph) -> list[tuple[str, str]]:
+    return [
+        (node.id, f"{node.summary or ''} {node.detail or ''}")
+        for node in kg.nodes()
+        if node.kind != "source"
+    ]
+
+
+def test_no_node_overstates_the_districts_duty(kg: KnowledgeGraph) -> None:
+    false_wordings = [
+        "no matter what ccs",
+        "whatever ccs does",
+        "regardless of what ccs",
+        "neither one is a reason",
+        "does not let the district off the hook",
+    ]
+    for node_id, text in _all_text(kg):
+        folded = " ".join(text.lower().split())
+        for wording in false_wordings:
+            assert wording not in folded, (node_id, wording)
+    summary = kg.node("fape_is_independent").summary or ""
+    assert "school need unmet" in summary and "writing" in summary
+    assert "gov_7575" in kg.sources_of("fape_is_independent")
+
+
+def test_ab114_ended_the_county_mandate_not_the_services(kg: KnowledgeGraph) -> None:
+    summary = kg.node("ab114_did_not_end_ccs_therapy").summary or ""
+    assert "school districts alone became responsible" in " ".join(summary.lower().split())
+    assert "cde_ab114" in kg.sources_of("ab114_did_not_end_ccs_therapy")
+
+
+def test_ccs_appeal_deadlines_are_params_resting_on_title_22(kg: KnowledgeGraph) -> None:
+    expected = {
+        "ccs_appeal_30_days": (30, "ccr22_42160"),
+        "ccs_appeal_answer_21_days": (21, "ccr22_42160"),
+        "ccs_fair_hearing_14_days": (14, "ccr22_42180"),
+    }
+    for node_id, (days, source) in expected.items():
+        assert kg.node(node_id).params["days"] == days, node_id
+        assert source in kg.sources_of(node_id), node_id
+    routes = kg.node("ccs_appeal_where_to_send").params
+    assert routes["dependent_county"] == "State CCS Regional Office"
+    for node_id in ["ccs_services_during_appeal", "ccs_appeal_no_form"]:
+        assert "ccr22_42160" in kg.sources_of(node_id), node_id
+    linked = {t for t, _ in kg.out("ccs_appeal_30_days", "applies_to")}
+    assert {"notice_of_action", "appeal_ccs_decision"} <= linked
+
+
+def test_section_504_disputes_have_grievance_and_hearing(kg: KnowledgeGraph) -> None:
+    assert "cfr34_104_36" in kg.sources_of("section_504_impartial_hearing")
+    assert kg.node("section_504_grievance_procedure").uncertain  # 104.7(b) read second-hand
+
+
+def test_medi_cal_meets_the_money_rule_and_the_mtp_needs_no_iep(kg: KnowledgeGraph) -> None:
+    assert "full-scope Medi-Cal meets" in " ".join((kg.node("req_income").summary or "").split())
+    assert "county" in (kg.node("medi_cal_meets_income_rule").detail or "")
+    assert (kg.node("mtp_no_iep_needed").summary or "").startswith("No.")
+    assert "does not need an IEP" in " ".join((kg.node("mtp").detail or "").split())
+
+
+def test_one_source_claims_are_flagged(kg: KnowledgeGraph) -> None:
+    assert kg.node("ccs_case_management_nurse").uncertain
+    assert kg.node("ccs_speech_therapy").uncertain
+    assert "longest" not in (kg.node("ccs_history_1927").summary or "")
+
+
+def test_audited_citations(kg: KnowledgeGraph) -> None:
+    assert "gov_7575" not in kg.sources_of("medical_necessity")
+    assert "seed_ccs_iep_article" not in kg.sources_of("ccs")  # the article says CDPH runs CCS
+    assert "seed_provider_faq" not in kg.sources_of("req_income")  # it says "less than $40,000"
+    assert "cde_ab114" not in kg.sources_of("cde")
+    assert kg.node("ed_56363").source_type == "publication"
+    assert "123870" not in (kg.node("hsc_123800").url or "")
+    # the only address we have is the IDEA early intervention page that quotes 300.34
+    assert kg.node("cfr34_300_34").source_type == "agency_page"
+
+
+def test_no_seed_is_listed_first_when_another_source_exists(kg: KnowledgeGraph) -> None:
+    for node in kg.nodes():
+        if node.kind == "source":
+            continue
+        cited = list(kg.sources_of(node.id))
+        kinds = [kg.node(s).source_type for s in cited]
+        if any(k != "seed" for k in kinds):
+            assert kinds[0] != "seed", node.id
+
+
+def test_whole_child_model_counties_are_params(kg: KnowledgeGraph) -> None:
+    params = kg.node("wcm_counties").params
+    counties = [c.strip() for c in str(params["counties"]).split(",")]
+    assert len(counties) == params["county_count"] == 21
+    assert {"Sonoma", "Orange", "Merced"} <= set(counties)
+    assert "Los Angeles" not in counties
+    later = [
+        c.strip()
+        for c in str(kg.node("wcm_expansion_2025").params["partnership_counties"]).split(",")
+    ]
+    assert len(later) == 10 and not set(later) & set(counties)
