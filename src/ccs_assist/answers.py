@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .graph import KnowledgeGraph, Node
+from .grounding import question_type
 from .intents import Intent
 from .matcher import Analysis
 from .schema import Answer, Basis, Citation, Referral, Step
@@ -107,15 +108,22 @@ def topic(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
             draft.lead.append(node.summary)
         if node.detail:
             draft.detail.append(node.detail)
-    for node_id in spec.also:
-        node = kg.node(node_id)
-        draft.rest_on(node_id)
-        draft.detail.append(f"{node.label}: {node.summary}")
     if not draft.lead and draft.bullets:
         first_action = main[0]
         draft.lead.append(first_action.summary)
         draft.bullets.pop(0)
         draft.detail.remove(_bullet(first_action))
+    named = [n for n in turn.analysis.ids() if n in spec.also][:1]
+    for node_id in spec.also:
+        node = kg.node(node_id)
+        if node_id in named:
+            # The question names this node itself: say what it is, first if it asks what.
+            asks_what = question_type(" ".join(turn.analysis.words)) == "what"
+            draft.lead.insert(0 if asks_what else len(draft.lead), node.summary)
+            draft.show(node_id)
+            continue
+        draft.rest_on(node_id)
+        draft.detail.append(f"{node.label}: {node.summary}")
     _actions_from_principles(kg, draft, main)
     return draft
 
@@ -780,8 +788,8 @@ def finish(
     )
 
 
-# The short answer: the direct answer and at most three more sentences; the rest is detail.
-SHORT_SENTENCES = 4
+# The short answer: the yes/no opening, then at most five sentences; the rest is detail.
+SHORT_SENTENCES = 5
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 
 
