@@ -417,3 +417,290 @@ def test_real_server_answers_on_a_free_port():
     assert "Application shutdown complete" in err
     assert SPINA not in err  # no access log, no bodies
     assert "127.0.0.1" in err and "/v1/ask" not in err
+
+
+# ---- a server that holds (issue 12) ----------------------------------------------------------
+
+
+def start_serve(*extra: str) -> tuple[subprocess.Popen[bytes], int]:
+    """`ccs-assist serve` on a free loopback port, ready when /v1/health answers."""
+    port = free_port()
+    command = [sys.executable, "-m", "ccs_assist", "--graph", str(ROOT / "graph"), "serve"]
+    process = subprocess.Popen(
+        [*command, "--port", str(port), *extra],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "CCS_ASSIST_NO_CACHE": "1"},
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/v1/health", timeout=1).status_code == 200:
+                return process, port
+        except httpx.TransportError:
+            time.sleep(0.05)
+    process.kill()
+    raise RuntimeError("serve did not start")
+
+
+def stop_serve(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:  # pragma: no cover
+        process.kill()
+
+
+def closed_by_server(sock: socket.socket, within: float) -> bool:
+    """True when the server closes this socket (reads EOF) within `within` seconds."""
+    sock.settimeout(within)
+    try:
+        while sock.recv(4096):
+            pass
+        return True
+    except (TimeoutError, OSError):
+        return False
+
+
+def test_idle_and_half_sent_sockets_do_not_lock_out_health():
+    cap = 12
+    process, port = start_serve("--limit-concurrency", str(cap), "--idle-timeout", "1")
+    sockets: list[socket.socket] = []
+    try:
+        # More silent and half-sent connections than the server's connection cap.
+        for i in range(cap + 8):
+            sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+            if i % 2:
+                sock.sendall(b"GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+            sockets.append(sock)
+        started = time.monotonic()
+        health = None
+        while time.monotonic() - started < 6:
+            try:
+                health = httpx.get(f"http://127.0.0.1:{port}/v1/health", timeout=2)
+                if health.status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            time.sleep(0.2)
+        assert health is not None and health.status_code == 200
+        assert time.monotonic() - started < 4  # the idle timeout (1 s) freed them, not luck
+        assert all(closed_by_server(sock, 3) for sock in sockets)
+    finally:
+        for sock in sockets:
+            sock.close()
+        stop_serve(process)
+
+
+def test_a_half_sent_body_is_cut_off_with_408():
+    process, port = start_serve("--body-timeout", "1")
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+            sock.sendall(
+                b"POST /v1/ask HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                b'Content-Length: 100\r\n\r\n{"question": '
+            )
+            started = time.monotonic()
+            sock.settimeout(5)
+            reply = b""
+            while chunk := sock.recv(4096):
+                reply += chunk
+            waited = time.monotonic() - started
+        assert reply.startswith(b"HTTP/1.1 408 "), reply[:200]
+        assert b'"error":"request_timeout"' in reply
+        assert 0.8 < waited < 4  # cut off after the body timeout, and the socket closed
+        assert httpx.get(f"http://127.0.0.1:{port}/v1/health", timeout=5).status_code == 200
+    finally:
+        stop_serve(process)
+
+
+def test_new_sessions_are_limited_per_client(assistant, clock):
+    client = TestClient(create_app(assistant, session_rate=3, clock=clock))
+    made = [client.post("/v1/sessions").status_code for _ in range(3)]
+    assert made == [201, 201, 201]
+    refused = client.post("/v1/sessions")
+    assert_error(refused, 429, "too_many_requests")
+    assert int(refused.headers["retry-after"]) >= 1
+    # Questions in the sessions already made are not limited, only making new ones.
+    assert client.post("/v1/ask", json={"question": SPINA}).status_code == 200
+    clock.now += 20  # 3 a minute: one more after 20 s
+    assert client.post("/v1/sessions").status_code == 201
+
+
+def test_the_session_limit_counts_each_client_on_its_own():
+    clock = Clock()
+    rate = server.SessionRate(2, clock=clock, clients=3)
+    assert [rate.take("a"), rate.take("a")] == [0, 0]
+    assert rate.take("a") > 0
+    assert rate.take("b") == 0  # another address has its own budget
+    for name in "cdefg":  # many addresses: the table stays bounded
+        rate.take(name)
+    assert len(rate._buckets) == 3
+    assert server.SessionRate(0).take("a") == 0  # 0: no limit
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("session_ttl", float("nan")),
+        ("session_ttl", float("inf")),
+        ("session_ttl", 0.0),
+        ("session_ttl", -5.0),
+        ("idle_timeout", float("nan")),
+        ("body_timeout", 0.0),
+        ("session_rate", float("nan")),
+        ("session_rate", -1.0),
+        ("max_sessions", 0),
+        ("workers", 0),
+        ("limit_concurrency", 0),
+        ("port", 70000),
+        ("sessions", "postgres://db"),
+        ("person_url", "javascript:alert(1)"),
+    ],
+)
+def test_bad_options_are_refused_before_anything_starts(option, value, capsys):
+    assert server.run(None, **{option: value}) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("ccs-assist: --") and "Traceback" not in err
+
+
+def test_nan_ttl_is_refused_on_the_command_line():
+    done = subprocess.run(
+        [sys.executable, "-m", "ccs_assist", "serve", "--session-ttl", "nan", "--port", "1"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert "--session-ttl must be a positive number" in done.stderr
+
+
+def test_workers_need_shared_sessions(capsys):
+    assert server.run(None, workers=2) == 1
+    assert "--sessions redis://" in capsys.readouterr().err
+
+
+def test_the_unanswered_log_is_0600_and_never_follows_a_symlink(tmp_path):
+    path = tmp_path / "unanswered.jsonl"
+    log = server.UnansweredLog(path)
+    log.check()
+    log.write("what is a zebra crossing")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert json.loads(path.read_text())["question"] == "what is a zebra crossing"
+
+    wide = tmp_path / "wide.jsonl"
+    wide.write_text("")
+    wide.chmod(0o644)
+    server.UnansweredLog(wide).write("x")
+    assert stat.S_IMODE(wide.stat().st_mode) == 0o600  # tightened, not left readable
+
+    target = tmp_path / "precious.txt"
+    target.write_text("keep me\n")
+    link = tmp_path / "link.jsonl"
+    link.symlink_to(target)
+    with pytest.raises(OSError):
+        server.UnansweredLog(link).check()
+    server.UnansweredLog(link).write("planted")  # refused quietly at run time
+    assert target.read_text() == "keep me\n"
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    with pytest.raises(OSError):
+        server.UnansweredLog(fifo).check()
+
+
+def test_the_unanswered_log_stops_at_its_size_cap(tmp_path, caplog):
+    path = tmp_path / "unanswered.jsonl"
+    log = server.UnansweredLog(path, max_bytes=300)
+    with caplog.at_level(logging.WARNING, logger="ccs_assist.server"):
+        for n in range(50):
+            log.write(f"question number {n}")
+    assert 0 < path.stat().st_size <= 300
+    assert sum("is full" in r.getMessage() for r in caplog.records) == 1  # said once
+
+
+def test_a_symlinked_log_path_is_refused_at_start(tmp_path, capsys):
+    link = tmp_path / "log.jsonl"
+    link.symlink_to(tmp_path / "elsewhere.jsonl")
+    assert server.run(None, log_unanswered=link) == 1
+    assert "cannot write" in capsys.readouterr().err
+    assert not (tmp_path / "elsewhere.jsonl").exists()
+
+
+def test_answers_and_errors_are_no_store_and_nosniff(client):
+    sid = new_session(client)
+    responses = [
+        client.post("/v1/ask", json={"question": SPINA}),
+        client.post("/v1/ask", json={"question": SPINA, "session_id": sid}),
+        client.post("/v1/ask", content=b"{", headers={"content-type": "application/json"}),
+        client.get("/v1/nothing"),
+        client.get("/v1/health"),
+        client.get("/"),
+    ]
+    for response in responses:
+        assert response.headers["cache-control"] == "no-store", response.request.url
+        assert response.headers["x-content-type-options"] == "nosniff"
+    assert "script-src 'self'" in responses[-1].headers["content-security-policy"]
+
+
+def test_no_redirect_echoes_the_host(client):
+    for path in ("/v1/health/", "/v1/ask/", "/docs/"):
+        response = client.get(path, headers={"host": "evil.example"}, follow_redirects=False)
+        assert response.status_code in (404, 405), path
+        assert "location" not in response.headers
+        assert "evil.example" not in response.text
+
+
+def test_docs_work_offline_from_packaged_assets(client):
+    page = client.get("/docs")
+    assert page.status_code == 200
+    assert "/docs/assets/swagger-ui-bundle.js" in page.text
+    assert "cdn" not in page.text.lower() and "https://" not in page.text
+    bundle = client.get("/docs/assets/swagger-ui-bundle.js")
+    assert bundle.status_code == 200 and len(bundle.content) > 100_000
+    assert client.get("/redoc").status_code == 404  # no second docs page pulling a CDN
+
+
+def test_every_error_and_answer_field_is_in_the_schema(client):
+    schema = client.get("/openapi.json").json()
+    components = schema["components"]["schemas"]
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            responses = operation["responses"]
+            for code in ("405", "408", "500", "503"):
+                assert code in responses, (path, method, code)
+            for code, response in responses.items():
+                assert response.get("description"), (path, method, code)
+                if code.startswith(("4", "5")):
+                    ref = response["content"]["application/json"]["schema"]["$ref"]
+                    assert ref.rsplit("/", 1)[1] in ("ErrorBody", "InvalidBody")
+    assert "422" in schema["paths"]["/v1/ask"]["post"]["responses"]
+    assert "429" in schema["paths"]["/v1/sessions"]["post"]["responses"]
+    assert "fields" in components["InvalidBody"]["properties"]
+    for name in ("ErrorBody", "InvalidBody", "SessionCreated", "Health", "AskRequest"):
+        for field, spec in components[name]["properties"].items():
+            assert spec.get("description"), f"{name}.{field} has no description"
+    undescribed = [
+        field
+        for field, spec in components["Answer"]["properties"].items()
+        if not spec.get("description")
+    ]
+    assert not undescribed, f"Answer fields without a description: {undescribed}"
+
+
+def test_the_chat_page_and_widget_are_served(client):
+    page = client.get("/")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert '<script src="/static/chat.js"' in page.text
+    for path in ("/widget.js", "/static/chat.js", "/static/chat.css"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["x-content-type-options"] == "nosniff"
+    assert "textContent" in client.get("/static/chat.js").text
+
+
+def test_person_url_reaches_the_page_escaped(assistant):
+    app = create_app(assistant, person_url='https://help.example.org/?a=1&b="2"')
+    text = TestClient(app).get("/").text
+    assert 'data-person-url="https://help.example.org/?a=1&amp;b=&quot;2&quot;"' in text

@@ -171,21 +171,72 @@ class Referral(BaseModel):
 class Answer(BaseModel):
     """The one contract: the REPL renders it, HTTP and --json serialize it, tests assert on it."""
 
-    question: str
-    intent: str | None = None
-    confidence: float = Field(ge=0.0, le=1.0)
-    answer: str
-    detail: str | None = None
-    citations: list[Citation] = []  # the one to three sources to show, most specific first
-    more_citations: list[Citation] = []  # every other source the answer rests on
-    basis: list[Basis] = []
-    nodes: list[str] = []
-    walk: list[Step] = []
-    entities: dict[str, list[str]] = {}
-    fallback: bool = False
-    clarify: list[str] = []
-    follow_ups: list[str] = []
-    referrals: list[Referral] = []
-    uncertain: bool = False
-    screener: dict[str, object] | None = None
-    session_id: str | None = None
+    question: str = Field(
+        description="The question as answered: control characters dropped, spaces collapsed."
+    )
+    intent: str | None = Field(
+        default=None,
+        description="The intent answered (an id in graph/intents.yaml); null for a notice or a "
+        "fallback.",
+    )
+    confidence: float = Field(
+        ge=0.0,
+        le=1.0,
+        description="How sure the assistant is that it understood the question, 0 to 1.",
+    )
+    answer: str = Field(
+        description="The short answer, plain text (show it first, as text, never as HTML)."
+    )
+    detail: str | None = Field(
+        default=None,
+        description='More detail for "tell me more", plain text; null when there is none.',
+    )
+    citations: list[Citation] = Field(
+        default=[],
+        description="The one to three sources to show under the answer, most specific first, as "
+        "the graph records them.",
+    )
+    more_citations: list[Citation] = Field(
+        default=[], description="Every other source the answer rests on (fold these away)."
+    )
+    basis: list[Basis] = Field(
+        default=[], description="The principles, facts and requirements the answer rests on."
+    )
+    nodes: list[str] = Field(default=[], description="Ids of every graph node the answer used.")
+    walk: list[Step] = Field(
+        default=[], description="The graph links walked to build the answer, to show why."
+    )
+    entities: dict[str, list[str]] = Field(
+        default={},
+        description="Node ids by kind (condition, program, service, ...) from the question or "
+        "the conversation's memory.",
+    )
+    fallback: bool = Field(
+        default=False,
+        description="True when the assistant did not recognize the question; the answer says so "
+        "and names who to ask.",
+    )
+    clarify: list[str] = Field(
+        default=[],
+        description='"Did you mean" choices; reply with the choice\'s number (1, 2) or its text.',
+    )
+    follow_ups: list[str] = Field(
+        default=[], description="Questions the parent could ask next, to offer as buttons."
+    )
+    referrals: list[Referral] = Field(
+        default=[],
+        description="Who to ask (county CCS office, school district, ...), with contact details "
+        "when known.",
+    )
+    uncertain: bool = Field(
+        default=False, description="True when a source only partly confirms the answer."
+    )
+    screener: dict[str, object] | None = Field(
+        default=None,
+        description="During the eligibility check: step (the one asked now), results "
+        "(requirement -> met, not_met or unknown), notes, done.",
+    )
+    session_id: str | None = Field(
+        default=None,
+        description="The conversation this answer belongs to; null for a one-off question.",
+    )

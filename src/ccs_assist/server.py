@@ -501,7 +501,7 @@ def create_app(
         "/v1/sessions/{session_id}",
         status_code=204,
         summary="Forget a conversation now",
-        responses=errors_doc(404),
+        responses=errors_doc(404, 422),
     )
     def delete_session(session_id: str) -> Response:
         if len(session_id) > SESSION_ID_MAX or not store.delete(session_id):
