@@ -18,6 +18,7 @@ from .matcher import Analysis
 from .schema import Answer, Basis, Citation, Referral, Step
 from .yesno import asks_yes_no, opening
 
+PARENTHESES = re.compile(r"\s*\(([^)]*)\)")
 MAX_LISTED = 25  # a list longer than this is no longer an answer a parent can read
 UNCERTAIN_NOTE = (
     "Part of this is not fully confirmed in the sources we checked; please confirm it with the "
@@ -113,7 +114,8 @@ def topic(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
         draft.lead.append(first_action.summary)
         draft.bullets.pop(0)
         draft.detail.remove(_bullet(first_action))
-    named = [n for n in turn.analysis.ids() if n in spec.also][:1]
+    named = [n for n in turn.analysis.ids() if n in spec.also]
+    named = named if len(named) == 1 else []  # two named: a comparison the answer makes
     for node_id in spec.also:
         node = kg.node(node_id)
         if node_id in named:
@@ -271,27 +273,38 @@ def service_providers(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
             draft.bullets_title = "Where it can come from:"
             draft.bullets.extend(lines)
     elif lines:
-        if asked:
-            draft.lead.append(f"{node.label} can come from {lines[0]}.")
+        name = _plain_service(node)
+        if asked and (len(lines) == 1 or len(asked) == 1):
+            if asks_yes_no(turn.analysis.text):
+                draft.opening = "Yes."
+            program, _, purpose = lines[0].partition(": ")
+            reason = f" {purpose}" if purpose else ""
+            draft.lead.append(f"{program} can give {name}{reason}.")
             draft.bullets.extend(lines[1:])
             if lines[1:]:
-                draft.bullets_title = "Also:"
+                draft.bullets_title = "It can also come from:"
         else:
-            draft.lead.append(
-                f"{node.label} can come from more than one place, for different reasons:"
-            )
+            draft.lead.append(f"Your child can get {name} from more than one place:")
             draft.bullets.extend(lines)
+        for principle in turn.intent.spec.answer:
+            if service in {t for t, _ in kg.out(principle, "applies_to")}:
+                draft.lead.append(kg.node(principle).summary)
     else:
         draft.lead.append(node.summary)
     condition = first(turn, "condition")
     if condition:
         draft.lead.extend(_condition_note(kg, condition, service, draft))
     for principle in turn.intent.spec.answer:
-        draft.detail.append(kg.node(principle).summary)
         draft.rest_on(principle)
     if node.detail:
         draft.detail.append(node.detail)
     return draft
+
+
+def _plain_service(node: Node) -> str:
+    """'physical therapy' from 'Physical therapy (PT)', as it reads inside a sentence."""
+    name = PARENTHESES.sub("", node.label).strip()
+    return name[:1].lower() + name[1:] if not name[:2].isupper() else name
 
 
 def _condition_note(
@@ -665,7 +678,8 @@ def _programs_asked(kg: KnowledgeGraph, turn: Turn) -> list[str]:
 def _providers(
     kg: KnowledgeGraph, service: str, draft: Draft, only: list[str] | None = None
 ) -> list[str]:
-    """'Program, run by X: for purpose' lines for every program that provides the service."""
+    """'CCS (California Children's Services): for a medical need' for every program that
+    provides the service, in short names a parent knows."""
     lines: list[str] = []
     for program, data in kg.into(service, "provides"):
         if (
@@ -676,18 +690,35 @@ def _providers(
             continue
         draft.step(program, "provides", service, data)
         draft.rest_on(program)
-        text = kg.node(program).label
-        runners = [kg.node(o).label for o, _ in kg.out(program, "administered_by")]
-        if runners:
-            text += f", run by {_join(runners)}"
+        text = _short_name(kg, kg.node(program))
         purpose = data.get("purpose")
         if isinstance(purpose, str):
-            text += f": for {kg.node(purpose).label.lower()}"
+            text += f": for {_need(kg.node(purpose))}"
             if purpose not in draft.basis:
                 draft.rest_on(purpose)
                 draft.detail.append(f"{kg.node(purpose).label}: {kg.node(purpose).summary}")
         lines.append(text.rstrip("."))
     return lines
+
+
+def _short_name(kg: KnowledgeGraph, node: Node) -> str:
+    """The name parents use: the label's abbreviation in brackets ("CCS"); for a program
+    without one, who runs it and the plan's short name ("School district (IEP)")."""
+    found = PARENTHESES.search(node.label)
+    if found:
+        return found.group(1)
+    runners = [kg.node(o).label for o, _ in kg.out(node.id, "administered_by")]
+    short = next((a for a in node.aliases if a.isupper()), None)
+    if runners and short:
+        return f"{PARENTHESES.sub('', runners[0]).strip()} ({short})"
+    return node.label
+
+
+def _need(purpose: Node) -> str:
+    """'a medical need': the purpose's own alias that says need, else its label."""
+    said = next((a for a in purpose.aliases if a.lower().endswith("need")), purpose.label)
+    article = "an" if said[:1].lower() in "aeiou" else "a"
+    return f"{article} {said.lower()}"
 
 
 def _facts_about(kg: KnowledgeGraph, service: str, programs: list[str]) -> list[str]:
