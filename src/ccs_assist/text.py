@@ -16,9 +16,10 @@ _POSSESSIVE = re.compile(r"(?<=[a-z])'s\b|(?<=s)'(?=\s|$)")
 _APOSTROPHE = re.compile(r"(?<=[a-z])'(?=[a-z])")
 _NON_WORD = re.compile(r"[^a-z0-9$%]+")
 _MONEY = re.compile(r"\$?\s?(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(k|thousand|grand)?\b")
-_AGE_UNIT = re.compile(r"\d\s*-?\s*(?:years?|yrs?|y/?o|year-old|months?|mos?)\b")
+# Possessive \s*+: "1" and 2,000 spaces cannot be split two ways at each space (linear).
+_AGE_UNIT = re.compile(r"\d\s*+-?\s*+(?:years?|yrs?|y/?o|year-old|months?|mos?)\b")
 _AGE = re.compile(
-    r"\b(\d{1,3})(?:\s*-?\s*(?:years?|yrs?|y/?o|year-old|yo)\b|\s+(?:months?|mos?)\b)?"
+    r"\b(\d{1,3})(?:\s*+-?\s*+(?:years?|yrs?|y/?o|year-old|yo)\b|\s+(?:months?|mos?)\b)?"
 )
 
 # Common English words: never "corrected" into domain words, never counted as content.
