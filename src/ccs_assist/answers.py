@@ -259,6 +259,7 @@ def service_providers(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
     draft.rest_on(node.id)
     asked = _programs_asked(kg, turn)
     lines = _providers(kg, service, draft, only=asked or None)
+    principles: list[str] = []
     if asked and not lines:
         notes = _facts_about(kg, service, asked)
         if notes:
@@ -286,9 +287,9 @@ def service_providers(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
         else:
             draft.lead.append(f"Your child can get {name} from more than one place:")
             draft.bullets.extend(lines)
-        for principle in turn.intent.spec.answer:
-            if service in {t for t, _ in kg.out(principle, "applies_to")}:
-                draft.lead.append(kg.node(principle).summary)
+        principles = [
+            p for p in turn.intent.spec.answer if service in {t for t, _ in kg.out(p, "applies_to")}
+        ]
     else:
         draft.lead.append(node.summary)
     condition = first(turn, "condition")
@@ -296,6 +297,8 @@ def service_providers(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
         draft.lead.extend(_condition_note(kg, condition, service, draft))
     for principle in turn.intent.spec.answer:
         draft.rest_on(principle)
+        if lines and principle in principles:
+            draft.lead.append(kg.node(principle).summary)
     if node.detail:
         draft.detail.append(node.detail)
     return draft
