@@ -188,20 +188,19 @@ def condition_covered(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
         seen.add(program)
         origin = node.id if (program, data) in kg.out(node.id, "covered_by") else groups[0]
         draft.step(origin, "covered_by", program, data)
-        names.append(kg.node(program).label)
+        names.append(_short_name(kg, kg.node(program)))
     if not names:
         return None
-    group_text = f", in the group '{kg.node(groups[0]).label}'" if groups else ""
+    group_text = f" It is in the group '{kg.node(groups[0]).label}'." if groups else ""
     # Being on the list is not a promise: the county applies CCS's medical rules, so a yes/no
     # question gets "it can be", never a bare "yes".
     if asks_yes_no(turn.analysis.text):
         draft.opening = "It can be."
     draft.lead.append(
-        f"{node.label} is on the list of conditions {_join(names)} can cover{group_text}. "
-        "Whether your child qualifies depends on CCS's medical rules, and the county CCS "
-        "program decides."
+        f"{node.label} is on the list of conditions {_join(names)} can cover.{group_text} "
+        "The county CCS office decides if your child meets CCS's medical rules."
     )
-    draft.lead.append(node.summary)
+    draft.lead.append(_without_name(node))
     if rule:
         draft.detail.append(kg.node(rule).summary)
         draft.rest_on(rule)
@@ -704,6 +703,15 @@ def _providers(
     return lines
 
 
+def _without_name(node: Node) -> str:
+    """A summary that opens with the node's name, said again as 'It' after the name was just
+    said ("Spina bifida is ..." -> "It is ...")."""
+    name = PARENTHESES.sub("", node.label).strip()
+    if node.summary.lower().startswith(name.lower() + " "):
+        return "It" + node.summary[len(name) :]
+    return node.summary
+
+
 def _short_name(kg: KnowledgeGraph, node: Node) -> str:
     """The name parents use: the label's abbreviation in brackets ("CCS"); for a program
     without one, who runs it and the plan's short name ("School district (IEP)")."""
@@ -794,8 +802,8 @@ def finish(
     referrals = [_referral(kg.node(r)) for r in referral_ids if r in kg]
     if draft.fallback and not text:
         text = (
-            "I'm sorry, I can't answer that one. I only know about California Children's Services "
-            "(CCS), its Medical Therapy Program, and how they fit with your child's IEP at school."
+            "Sorry, I can't answer that one. I only know about CCS, its therapy program at "
+            "school, and your child's IEP."
         )
     if draft.fallback and referrals:
         text += "\nFor help, you can ask: " + "; ".join(_referral_text(r) for r in referrals) + "."
@@ -885,5 +893,5 @@ def _referral(node: Node) -> Referral:
 
 
 def _referral_text(referral: Referral) -> str:
-    extra = ", ".join(x for x in (referral.phone, referral.url) if x)
-    return f"{referral.name} ({extra})" if extra else referral.name
+    """The office and its phone; the web address stays in the referral for links."""
+    return f"{referral.name} ({referral.phone})" if referral.phone else referral.name

@@ -27,11 +27,10 @@ from .retrieval import IntentIndex
 from .schema import Answer, Referral
 
 FALLBACK_SCOPE = (
-    "I can only answer questions about California Children's Services (CCS), its Medical "
-    "Therapy Program, and how they fit with your child's IEP at school, and I only say what my "
-    "sources back up."
+    "I only answer questions about CCS, its therapy program at school, and your child's IEP. "
+    "I only say what my sources back up."
 )
-FALLBACK_TEXT = "I'm sorry, I don't know the answer to that. " + FALLBACK_SCOPE
+FALLBACK_TEXT = "Sorry, I don't know the answer to that. " + FALLBACK_SCOPE
 
 
 class Assistant:
@@ -132,7 +131,7 @@ class Assistant:
         lead = FALLBACK_TEXT
         if unknown:
             names = " or ".join(f'"{w}"' for w in unknown[:2])
-            lead = f"I'm sorry, I don't have information about {names}. " + FALLBACK_SCOPE
+            lead = f"Sorry, I don't know about {names}. " + FALLBACK_SCOPE
         draft = Draft(fallback=True, lead=[lead], referrals=self.referrals)
         entities: dict[str, list[str]] = {}
         if analysis is not None:
