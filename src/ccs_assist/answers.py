@@ -703,6 +703,11 @@ def _providers(
     return lines
 
 
+def _drop_yes_no(text: str) -> str:
+    text = re.sub(r"^(yes|no)\b[,.]?\s*", "", text, flags=re.I)
+    return text[:1].upper() + text[1:]
+
+
 def _without_name(node: Node) -> str:
     """A summary that opens with the node's name, said again as 'It' after the name was just
     said ("Spina bifida is ..." -> "It is ...")."""
@@ -787,11 +792,10 @@ def finish(
         # The short answer stays short; what does not fit opens the details.
         draft.detail.insert(0, " ".join(sentences[SHORT_SENTENCES:]))
         lead = sentences[:SHORT_SENTENCES]
-    if draft.opening and lead:
+    if draft.opening:
         # The opening answers yes or no; a summary that starts with its own "Yes," would
         # answer twice, and perhaps the other way.
-        lead[0] = re.sub(r"^(yes|no)\b[,.]?\s*", "", lead[0], flags=re.I)
-        lead[0] = lead[0][:1].upper() + lead[0][1:]
+        lead = [_drop_yes_no(part) for part in lead]
     text = " ".join([draft.opening, *lead] if draft.opening else lead)
     if draft.bullets:
         title = f"\n{draft.bullets_title}" if draft.bullets_title else ""

@@ -164,7 +164,7 @@ class Decider:
             grounded = [s for s in grounded if s.intent.spec.handler != "more_detail"]
         if not grounded:
             return decline(usable)
-        top = grounded[0]
+        top = self._narrowest(grounded)
         if top.intent.spec.handler == "screener":
             return Decision("screener", analysis, top.intent, top.confidence, remember=remember)
         if top.intent.spec.handler == "decline":
@@ -188,7 +188,10 @@ class Decider:
             analysis,
             top.intent,
             top.confidence * discount,
-            candidates=[replace(s, confidence=s.confidence * discount) for s in grounded],
+            candidates=[
+                replace(s, confidence=s.confidence * discount)
+                for s in [top, *(g for g in grounded if g.intent is not top.intent)]
+            ],
             remember=remember,
         )
 
@@ -233,8 +236,19 @@ class Decider:
             confidence = round(candidate.confidence * factor, 3)
             if confidence >= a.threshold:
                 kept.append(replace(candidate, confidence=confidence))
-        kept.sort(key=lambda s: -s.confidence)
+        # Equal confidence: the reading the retriever ranks higher goes first.
+        kept.sort(key=lambda s: (-s.confidence, -share.get(s.intent.id, 0.0)))
         return kept
+
+    def _narrowest(self, grounded: list[Scored]) -> Scored:
+        """The most specific reading: a fact the question names by one of its own phrases
+        ("how long do I have to appeal") beats the general intent it belongs to, and keeps
+        that intent's confidence."""
+        top = grounded[0]
+        for candidate in grounded[1:]:
+            if candidate.strong and self.a.grounder.narrows(candidate.intent, top.intent):
+                return replace(candidate, confidence=top.confidence)
+        return top
 
     def _explains(self, scored: list[Scored]) -> bool:
         """Whether the known part of a question is clear enough that its unknown words are

@@ -17,6 +17,8 @@ from collections.abc import Iterable
 from .graph import KnowledgeGraph
 from .intents import Catalogue, Intent
 
+# Links that do not make one node about another: sources, and the next step on a path.
+NOT_ABOUT = frozenset({"cites", "next_step"})
 LINKS_TO_PROGRAMS = ("applies_to", "involves", "related_to", "part_of", "administered_by")
 
 QUESTION_TYPES = ("amount", "time", "who", "where", "why", "how", "what", "yes_no", "other")
@@ -58,6 +60,7 @@ class Grounder:
             for side, programs in catalogue.settings.sides.items()
             for program in programs
         }
+        self.reach = self._reach(catalogue)
         self.node_sides = {node.id: self._sides_of(node.id) for node in kg.nodes()}
         self.intent_sides = {
             intent.id: self._union(
@@ -100,6 +103,31 @@ class Grounder:
             if data["type"] in LINKS_TO_PROGRAMS:
                 found_sides |= self._sides_of(target, depth - 1)
         return frozenset(found_sides)
+
+    def _reach(self, catalogue: Catalogue) -> dict[str, frozenset[str]]:
+        """Per intent: the nodes it answers with and their direct neighbours (sources and
+        next steps aside)."""
+        reach: dict[str, frozenset[str]] = {}
+        for intent in catalogue.intents.values():
+            nodes = set(intent.spec.answer)
+            for node_id in list(nodes):
+                nodes |= {t for t, d in self.kg.out(node_id) if d["type"] not in NOT_ABOUT}
+                nodes |= {o for o, d in self.kg.into(node_id) if d["type"] not in NOT_ABOUT}
+            reach[intent.id] = frozenset(nodes)
+        return reach
+
+    def narrows(self, specific: Intent, general: Intent) -> bool:
+        """Whether an intent answering with one node is a narrower reading of a general
+        topic: its node is linked to the nodes the topic answers with (not one of them, and
+        not one the topic keeps in reserve as `also`)."""
+        if not specific.spec.implicit or len(specific.spec.answer) != 1:
+            return False
+        if general.spec.handler != "topic" or general.spec.implicit:
+            return False  # handlers that compute from the question answer it more exactly
+        node = specific.spec.answer[0]
+        if node in general.spec.answer or node in general.spec.also:
+            return False
+        return node in self.reach.get(general.id, frozenset())
 
     def question_sides(self, entity_ids: Iterable[str]) -> frozenset[str]:
         """Sides the question names through its programs, organizations and terms."""

@@ -233,6 +233,8 @@ def load_catalogue(kg: KnowledgeGraph, path: Path | None = None) -> Catalogue:
 
 
 ALIAS_KINDS = ("fact", "principle", "action")
+# Handlers whose answer is their `answer` nodes' own text: those nodes' aliases are their cues.
+NODE_ANSWER_HANDLERS = frozenset({"topic", "county_list"})
 
 
 def _add_node_aliases(
@@ -242,7 +244,9 @@ def _add_node_aliases(
     become strong cues of the intent that answers with that node first, or of an implicit
     intent of its own, so every such node in the graph can be reached without editing intents."""
     leading = {
-        i.spec.answer[0]: i for i in intents.values() if i.spec.answer and i.spec.handler == "topic"
+        i.spec.answer[0]: i
+        for i in intents.values()
+        if i.spec.answer and i.spec.handler in NODE_ANSWER_HANDLERS
     }
     for node in kg.nodes():
         if node.kind not in ALIAS_KINDS or not node.aliases:

@@ -28,7 +28,7 @@ _CROSSED = re.compile(
 _YES_NO_CLAUSE = re.compile(
     r"(?<!how )(?<!what )(?<!where )(?<!when )(?<!why )(?<!who )"
     r"\b(can|could|do|does|is|are|will|would|should|may|am)\s+"
-    r"(i|we|he|she|they|my|our|his|her|it|you)\b"
+    r"(i|we|he|she|they|my|our|his|her|it|you|that|this|the)\b"
 )
 
 
