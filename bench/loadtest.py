@@ -3,13 +3,15 @@
 
     .venv/bin/python bench/loadtest.py [--requests 10000] [--concurrency 32] [--pool 300]
                                         [--max-sessions 256] [--time-limit 120]
+                                        [--sessions redis://127.0.0.1:6379/0 --workers 2]
 
 It starts `ccs-assist serve` itself on a free port of 127.0.0.1, warms it up, then sends a
 bounded number of requests (stopping early at the time limit) from `--concurrency` concurrent
-clients: questions in sessions (a pool of session ids that churns: new ones are made, old ones
-deleted or left to be evicted), one-off questions, session create/delete, health checks, and
-about one request in ten deliberately malformed (bad JSON, wrong types, over-long questions,
-bodies over the size limit, unknown sessions, wrong content type).
+clients: questions in sessions (half of all requests; a pool of session ids that churns: new
+ones are made, old ones deleted or left to be evicted), one-off questions, session
+create/delete, health checks, and about one request in ten deliberately malformed (bad JSON,
+wrong types, over-long questions, bodies over the size limit, unknown sessions, wrong content
+type).
 
 It prints throughput, p50/p99 latency, the count of every status, the server's RSS before and
 after (and its peak, sampled), the live session count from /v1/health, and whether any question
@@ -47,8 +49,8 @@ MAX_BODY = 64 * 1024
 
 # action: (weight, statuses that are a correct reply)
 ACTIONS: dict[str, tuple[int, frozenset[int]]] = {
-    "ask_in_session": (55, frozenset({200, 404})),  # 404: the session was evicted or deleted
-    "ask_one_off": (20, frozenset({200})),
+    "ask_in_session": (50, frozenset({200, 404})),  # 404: the session was evicted or deleted
+    "ask_one_off": (25, frozenset({200})),
     "new_session": (7, frozenset({201})),
     "delete_session": (3, frozenset({204, 404})),
     "health": (5, frozenset({200})),
@@ -112,13 +114,18 @@ class Server:
     log: Path
 
     def rss_mb(self) -> float:
-        try:
-            for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
-        except (OSError, ValueError):
-            pass
-        return float("nan")
+        """The server's resident memory, its worker processes' included (--workers N)."""
+        total = 0.0
+        found = False
+        for pid in [self.process.pid, *_children(self.process.pid)]:
+            try:
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1]) / 1024
+                        found = True
+            except (OSError, ValueError):
+                pass
+        return total if found else float("nan")
 
     def stop(self) -> int:
         if self.process.poll() is None:
@@ -131,15 +138,37 @@ class Server:
         return int(self.process.returncode)
 
 
+def _children(pid: int) -> list[int]:
+    """Child processes (and theirs) from /proc, for the workers of `serve --workers N`."""
+    out: list[int] = []
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:
+        return out
+    for task in tasks:
+        try:
+            kids = [int(k) for k in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            continue
+        for kid in kids:
+            out += [kid, *_children(kid)]
+    return out
+
+
 def start_server(
     logdir: Path,
     *,
     max_sessions: int,
     session_ttl: float = 1800.0,
     graph: Path | None = None,
-    wait: float = 30.0,
+    wait: float = 60.0,
+    sessions: str | None = None,
+    workers: int = 1,
 ) -> Server:
-    """`ccs-assist serve` on 127.0.0.1 at a free port; returns once /v1/health answers."""
+    """`ccs-assist serve` on 127.0.0.1 at a free port; returns once /v1/health answers.
+
+    The per-client limit on new sessions is off (`--session-rate 0`): every request here comes
+    from one address, which is exactly what that limit is there to stop."""
     port = free_port()
     log = logdir / f"server-{port}.log"
     command = [sys.executable, "-m", "ccs_assist"]
@@ -147,6 +176,9 @@ def start_server(
         command += ["--graph", str(graph)]
     command += ["serve", "--host", "127.0.0.1", "--port", str(port)]
     command += ["--max-sessions", str(max_sessions), "--session-ttl", str(session_ttl)]
+    command += ["--session-rate", "0", "--workers", str(workers)]
+    if sessions:
+        command += ["--sessions", sessions]
     with log.open("wb") as handle:
         process = subprocess.Popen(command, stdout=handle, stderr=subprocess.STDOUT, cwd=ROOT)
     server = Server(process, f"http://127.0.0.1:{port}", log)
@@ -375,6 +407,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-growth-mb", type=float, default=64.0)
     parser.add_argument("--graph", type=Path, default=None)
     parser.add_argument("--seed", type=int, default=6)
+    parser.add_argument("--sessions", help="the server's --sessions (default: memory)")
+    parser.add_argument("--workers", type=int, default=1, help="the server's --workers")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
     args = parser.parse_args(argv)
 
@@ -385,9 +419,15 @@ def main(argv: list[str] | None = None) -> int:
             max_sessions=args.max_sessions,
             session_ttl=args.session_ttl,
             graph=args.graph,
+            sessions=args.sessions,
+            workers=args.workers,
         )
         try:
-            print(f"server     {server.base} (pid {server.process.pid}), nproc {os.cpu_count()}")
+            where = args.sessions or "memory"
+            print(
+                f"server     {server.base} (pid {server.process.pid}), nproc {os.cpu_count()}, "
+                f"sessions in {where}, {args.workers} worker(s)"
+            )
             result = asyncio.run(measure(server, args, questions))
         finally:
             code = server.stop()

@@ -687,9 +687,13 @@ class ServeOptions:
         return cls(**data)
 
     def app(self):
-        """The app these options describe, with its Assistant loaded."""
+        """The app these options describe, with its Assistant loaded and warmed: one question
+        loads what answering loads lazily (word frequencies, indexes), so the first parent does
+        not wait for it and each worker's memory is at its working size from the start."""
+        assistant = Assistant(self.graph)
+        assistant.ask("Is spina bifida covered by CCS? What does the school do?")
         return create_app(
-            Assistant(self.graph),
+            assistant,
             session_ttl=self.session_ttl,
             max_sessions=self.max_sessions,
             log_unanswered=self.log_unanswered,
@@ -730,13 +734,15 @@ def run(graph: Path | None = None, **options: Any) -> int:
             return 1
     app: Any
     try:
-        app = opts.app() if opts.workers == 1 else "ccs_assist.server:app_from_environment"
         if opts.sessions not in (None, "", "memory"):
-            probe = open_store(Assistant(opts.graph), opts.sessions, ttl=1.0, max_size=1)
+            import redis
+
+            probe = redis.Redis.from_url(opts.sessions, socket_connect_timeout=5, socket_timeout=5)
             try:
-                probe.ping()  # type: ignore[attr-defined]
+                probe.ping()  # fail here, not on a parent's first question
             finally:
                 probe.close()
+        app = opts.app() if opts.workers == 1 else "ccs_assist.server:app_from_environment"
     except ImportError:
         print(
             "ccs-assist: --sessions redis:// needs the redis extra: "
