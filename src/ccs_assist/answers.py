@@ -20,6 +20,7 @@ from .yesno import asks_yes_no, opening
 
 PARENTHESES = re.compile(r"\s*\(([^)]*)\)")
 MAX_LISTED = 25  # a list longer than this is no longer an answer a parent can read
+SHOWN_LIST = 8  # items of a list in the short answer; the rest are detail
 UNCERTAIN_NOTE = (
     "Part of this is not fully confirmed in the sources we checked; please confirm it with the "
     "office named below before you rely on it."
@@ -233,18 +234,23 @@ def conditions_list(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
             f"{kg.node(program).label}; the county CCS program decides."
         ]
         draft.rest_on(condition)
-    label = kg.node(program).label
+    label = _short_name(kg, kg.node(program))
     if program == "ccs":
-        draft.bullets_title = f"Groups of conditions {label} can cover, with examples:"
+        draft.bullets_title = f"Some groups of conditions {label} can cover:"
     else:
-        draft.bullets_title = f"Conditions {label} commonly serves:"
-    for node in listed[:MAX_LISTED]:
-        example = f" (for example {', '.join(node.examples[:3])})" if node.examples else ""
-        draft.bullets.append(f"{node.label}{example}")
+        draft.bullets_title = f"Conditions the {label} often serves:"
+    for index, node in enumerate(listed[:MAX_LISTED]):
+        example = f" (for example {', '.join(node.examples[:2])})" if node.examples else ""
+        if index < SHOWN_LIST:
+            draft.bullets.append(f"{node.label}{example}")
+        else:  # the rest of the list is detail; the short answer stays readable
+            draft.detail.append(f"{node.label}{example}")
         draft.step(node.id, "covered_by", program, {})
         draft.rest_on(node.id)
-    if len(listed) > MAX_LISTED:
-        draft.bullets.append(f"... and {len(listed) - MAX_LISTED} more; ask about a condition")
+    if len(listed) > SHOWN_LIST:
+        draft.bullets.append(
+            f"{len(listed) - SHOWN_LIST} more (say 'tell me more'), or ask about one"
+        )
     return draft
 
 
@@ -327,8 +333,8 @@ def _condition_note(
             if program in programs:
                 draft.step(group, "covered_by", program, data)
                 notes.append(
-                    f"{kg.node(condition).label} is one of the conditions "
-                    f"{kg.node(program).label} can serve."
+                    f"{kg.node(condition).label} is one of the conditions the "
+                    f"{_short_name(kg, kg.node(program))} can serve."
                 )
     return notes[:1]
 
@@ -341,7 +347,7 @@ def program_covers(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
     if not provided:
         return None
     node = kg.node(program)
-    draft = Draft(lead=[f"{node.label} can provide or pay for:"])
+    draft = Draft(lead=[f"{_short_name(kg, node)} can give or pay for these:"])
     draft.rest_on(program)
     seen: set[str] = set()
     for service, data in provided:
@@ -567,9 +573,12 @@ def county_list(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
     if not counties or not asks_yes_no(turn.analysis.text):
         draft = topic(kg, turn)
         for node_id in spec.answer:
-            listed = kg.node(node_id).params.get("counties")
-            if draft is not None and isinstance(listed, str):
-                draft.lead.append(f"The counties: {listed}.")
+            params = kg.node(node_id).params
+            for key, value in params.items():
+                started = _start_date(key, None)
+                if draft is not None and started and isinstance(value, str):
+                    draft.bullets_title = "The counties, by the date they started:"
+                    draft.bullets.append(f"{started}: {value}")
         return draft
     county = counties[0]
     name = f"{county.title()} County"

@@ -89,6 +89,7 @@ class Decider:
 
     def __init__(self, assistant: Assistant) -> None:
         self.a = assistant
+        self.order = {intent_id: i for i, intent_id in enumerate(assistant.catalogue.intents)}
 
     def smalltalk(self, question: str) -> tuple[Analysis, Intent] | None:
         """'thanks, this helped', 'bye', 'hi there': a message that is only small talk, never
@@ -178,7 +179,8 @@ class Decider:
                     analysis,
                     top.intent,
                     top.confidence,
-                    candidates=[top, rival],
+                    # Offered in the order intents.yaml lists them, whichever scored first.
+                    candidates=sorted([top, rival], key=lambda s: self.order[s.intent.id]),
                     remember=remember,
                 )
             return decline([top, rival])
