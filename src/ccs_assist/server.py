@@ -711,7 +711,24 @@ def app_from_environment():
     return ServeOptions.from_env(os.environ[ENV_OPTIONS]).app()
 
 
-def run(graph: Path | None = None, **options: Any) -> int:
+def run(
+    graph: Path | None = None,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    log_unanswered: Path | None = None,
+    session_ttl: float = 1800.0,
+    max_sessions: int = 10_000,
+    sessions: str | None = None,
+    workers: int = 1,
+    session_rate: float = SESSION_RATE,
+    idle_timeout: float = IDLE_TIMEOUT,
+    body_timeout: float = BODY_TIMEOUT,
+    limit_concurrency: int = LIMIT_CONCURRENCY,
+    log_max_bytes: int = LOG_MAX_BYTES,
+    person_url: str | None = None,
+    allow_origins: tuple[str, ...] | list[str] = (),
+) -> int:
     """`ccs-assist serve`: load the graph once and serve with uvicorn until Ctrl-C."""
     try:
         import fastapi  # noqa: F401
@@ -719,7 +736,23 @@ def run(graph: Path | None = None, **options: Any) -> int:
     except ImportError:
         print(INSTALL_HINT, file=sys.stderr)
         return 1
-    opts = ServeOptions(graph=graph, **options)
+    opts = ServeOptions(
+        graph=graph,
+        host=host,
+        port=port,
+        log_unanswered=log_unanswered,
+        session_ttl=session_ttl,
+        max_sessions=max_sessions,
+        sessions=sessions,
+        workers=workers,
+        session_rate=session_rate,
+        idle_timeout=idle_timeout,
+        body_timeout=body_timeout,
+        limit_concurrency=limit_concurrency,
+        log_max_bytes=log_max_bytes,
+        person_url=person_url,
+        allow_origins=allow_origins,
+    )
     problems = opts.problems()
     for problem in problems:
         print(f"ccs-assist: {problem}", file=sys.stderr)
