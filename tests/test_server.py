@@ -704,3 +704,54 @@ def test_person_url_reaches_the_page_escaped(assistant):
     app = create_app(assistant, person_url='https://help.example.org/?a=1&b="2"')
     text = TestClient(app).get("/").text
     assert 'data-person-url="https://help.example.org/?a=1&amp;b=&quot;2&quot;"' in text
+
+
+def test_cors_only_for_the_origins_allowed(assistant):
+    app = create_app(assistant, allow_origins=("https://help.example.org",))
+    client = TestClient(app)
+    preflight = client.options(
+        "/v1/ask",
+        headers={
+            "origin": "https://help.example.org",
+            "access-control-request-method": "POST",
+            "access-control-request-headers": "content-type",
+        },
+    )
+    assert preflight.status_code == 200
+    assert preflight.headers["access-control-allow-origin"] == "https://help.example.org"
+    other = client.post(
+        "/v1/ask", json={"question": SPINA}, headers={"origin": "https://evil.example"}
+    )
+    assert "access-control-allow-origin" not in other.headers
+    plain = TestClient(create_app(assistant)).post(
+        "/v1/ask", json={"question": SPINA}, headers={"origin": "https://help.example.org"}
+    )
+    assert "access-control-allow-origin" not in plain.headers  # none unless asked for
+
+
+def test_a_session_store_that_fails_is_a_503_not_a_500(assistant):
+    redis = pytest.importorskip("redis")
+
+    class Down:
+        ttl = 60.0
+
+        def create(self) -> str:
+            raise redis.ConnectionError("refused")
+
+        def open(self, session_id: str):
+            raise redis.ConnectionError("refused")
+
+        def delete(self, session_id: str) -> bool:
+            raise redis.ConnectionError("refused")
+
+        def count(self) -> int:
+            return 0
+
+        def close(self) -> None:
+            pass
+
+    client = TestClient(create_app(assistant, sessions=Down()))
+    assert_error(client.post("/v1/sessions"), 503, "unavailable")
+    asked = client.post("/v1/ask", json={"question": SPINA, "session_id": "a" * 32})
+    assert_error(asked, 503, "unavailable")
+    assert client.post("/v1/ask", json={"question": SPINA}).status_code == 200  # one-offs work

@@ -457,6 +457,19 @@ def create_app(
             503, "This conversation is busy with another question; try again.", {"retry-after": "1"}
         )
 
+    try:
+        from redis import RedisError
+    except ImportError:  # no redis extra: no Redis store either
+        pass
+    else:
+
+        @app.exception_handler(RedisError)
+        async def store_down(request: Request, exc: RedisError):
+            log.error("the session store failed: %s", type(exc).__name__)
+            return _error(
+                503, "Conversations are unavailable for a moment; try again.", {"retry-after": "2"}
+            )
+
     @app.post(
         "/v1/ask",
         response_model=Answer,
