@@ -5,10 +5,10 @@ too many. `MemoryConversations` keeps live conversations in one (the default, on
 `RedisConversations` keeps each conversation's JSON state (state.py) in Redis or Valkey, so
 `serve --workers N` and several machines share them. Both lock a session for one turn at a time.
 
-The HTTP server keeps one conversation per session here. Memory stays flat under any load: a
-session unused for `ttl` seconds is gone, and when `max_size` are alive, creating one more drops
-the one used longest ago. Every access refreshes a session, so the store is kept in order of last
-use and expiry only ever has to look at its front. The clock is injectable so tests can move time.
+Memory stays flat under any load: a session unused for `ttl` seconds is gone, and when
+`max_size` are alive, creating one more drops the one used longest ago. In `SessionStore` every
+access refreshes a session, so the store is kept in order of last use and expiry only ever has
+to look at its front. The clock is injectable so tests can move time.
 """
 
 from __future__ import annotations
