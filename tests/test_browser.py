@@ -46,6 +46,7 @@ if not Path(CHROMIUM).is_file():
     )
 pytest.importorskip("fastapi")
 expect = playwright_api.expect
+expect.set_options(timeout=TIMEOUT_MS)  # a busy CI machine answers slower than 5 s at times
 
 
 def free_port() -> int:
