@@ -120,3 +120,19 @@ def test_conversation_attributes_are_all_saved_or_rebuilt(assistant: Assistant) 
 def test_data_that_is_not_a_conversation_is_refused(assistant: Assistant, data: object) -> None:
     with pytest.raises(StateError):
         load_conversation(assistant, data)  # type: ignore[arg-type]
+
+
+def test_the_screener_saves_every_field_it_has(assistant: Assistant) -> None:
+    """Fails when the Screener gains state that to_state/from_state do not carry."""
+    from ccs_assist.screener import Screener
+
+    chat = assistant.conversation()
+    chat.ask("check eligibility")
+    assert chat.screener is not None
+    saved = chat.screener.to_state()
+    live = {f.name for f in dataclasses.fields(Screener)} - {"kg", "matcher", "counties"}
+    assert set(saved) == live, "teach Screener.to_state/from_state the new fields"
+    again = Screener.from_state(
+        assistant.kg, assistant.matcher, assistant.catalogue.counties, saved
+    )
+    assert again.to_state() == saved
