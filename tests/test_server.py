@@ -493,7 +493,7 @@ def test_idle_and_half_sent_sockets_do_not_lock_out_health():
         stop_serve(process)
 
 
-def test_a_half_sent_body_is_cut_off_with_408():
+def test_a_half_sent_body_is_cut_off_with_408_and_big_headers_refused():
     process, port = start_serve("--body-timeout", "1")
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
@@ -510,6 +510,14 @@ def test_a_half_sent_body_is_cut_off_with_408():
         assert reply.startswith(b"HTTP/1.1 408 "), reply[:200]
         assert b'"error":"request_timeout"' in reply
         assert 0.8 < waited < 4  # cut off after the body timeout, and the socket closed
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+            # Headers over the 16 KiB cap are refused, not buffered without end.
+            sock.sendall(b"GET /v1/health HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 40_000)
+            sock.settimeout(5)
+            reply = b""
+            while chunk := sock.recv(4096):
+                reply += chunk
+        assert reply.startswith(b"HTTP/1.1 4"), reply[:100]
         assert httpx.get(f"http://127.0.0.1:{port}/v1/health", timeout=5).status_code == 200
     finally:
         stop_serve(process)
