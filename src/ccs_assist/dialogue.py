@@ -244,7 +244,7 @@ class Conversation:
         if draft is None:
             return a.fallback(question, analysis)
         if draft.substantive and not draft.fallback:
-            self._add_passage(draft, self._passage_question(analysis.text))
+            self._add_passage(draft, self._passage_question(analysis.text), bool(intent.spec.lead))
         if intent.spec.handler != "more_detail":
             self.memory.last_intent = intent.id
         return finish(
@@ -268,10 +268,11 @@ class Conversation:
             return text
         return focus.question
 
-    def _add_passage(self, draft: Draft, asked: str) -> None:
+    def _add_passage(self, draft: Draft, asked: str, written_lead: bool = False) -> None:
         """The detail sentence that answers what the summaries leave out, if one does, from
         the nodes the answer rests on or the ones they point to. It goes first when it holds
-        more of the question's rare words than everything else shown."""
+        more of the question's rare words than everything else shown, unless the answer
+        opens with yes or no or with a lead written for the intent."""
         kg = self.assistant.kg
         passages = self.assistant.passages
         shown = " ".join([*draft.lead, *draft.bullets])
@@ -280,7 +281,8 @@ class Conversation:
         extra = passages.best(dict.fromkeys(nodes), asked, shown)
         if not extra:
             return
-        if passages.weight(asked, extra) > passages.weight(asked, shown):
+        first = not written_lead and not draft.opening
+        if first and passages.weight(asked, extra) > passages.weight(asked, shown):
             draft.lead.insert(0, extra)  # it says more of what was asked than the rest
         else:
             draft.lead.append(extra)
