@@ -353,7 +353,7 @@ def test_ask_and_batch_as_processes() -> None:
     done = cli("batch", stdin=feed.encode())
     assert done.returncode == 0, done.stderr
     rows = [json.loads(line) for line in done.stdout.decode().splitlines()]
-    assert [r.get("line") for r in rows] == [None, 2, 3, None]
+    assert [r.get("line") for r in rows] == [1, 2, 3, 4]
     assert all(LONG_MESSAGE in rows[i]["error"] for i in (1, 2))
     assert rows[0]["answer"] == rows[3]["answer"]
     assert done.stderr == b""
@@ -391,8 +391,8 @@ def test_batch_malformed_lines_among_good_ones(assistant: Assistant) -> None:
         '{"question": null}',  # 8
         '{"question": "hi", "session": ["x"]}',  # 9 bad session
         json.dumps({"question": "x" * (MAX + 1)}),  # 10 too long
-        "",  # 11 blank: skipped
-        "   \t",  # 12 blank: skipped
+        "",  # 11 blank: an error row, so rows pair with lines
+        "   \t",  # 12 blank too
         '{"question": "does ccs cover kids with diabetes", "session": "a"}',  # 13
         '{"question": "tell me more", "session": "a"}',  # 14 same conversation
         "\x00\x01 weird \u202e text",  # 15 control characters in plain text
@@ -404,8 +404,8 @@ def test_batch_malformed_lines_among_good_ones(assistant: Assistant) -> None:
     out = io.StringIO()
     assert run_batch(assistant, io.StringIO("\n".join(lines) + "\n"), out) == 0
     rows = [json.loads(line) for line in out.getvalue().splitlines()]
-    errors = {3, 4, 5, 6, 7, 8, 9, 10}
-    expected = [n for n in range(1, len(lines) + 1) if n not in (11, 12)]
+    errors = {3, 4, 5, 6, 7, 8, 9, 10, 11, 12}  # blank lines get an error row too
+    expected = list(range(1, len(lines) + 1))
     assert len(rows) == len(expected)
     for number, row in zip(expected, rows, strict=True):
         if number in errors:
@@ -477,9 +477,9 @@ def test_batch_gives_one_row_per_line_whatever_the_lines(
 ) -> None:
     lines = [" ".join(line.splitlines()) for line in lines]  # one input line each
     out = io.StringIO()
-    assert run_batch(assistant, io.StringIO("\n".join(lines) + "\n"), out) == 0
+    assert run_batch(assistant, io.StringIO("".join(line + "\n" for line in lines)), out) == 0
     rows = [json.loads(line) for line in out.getvalue().splitlines()]
-    assert len(rows) == sum(1 for line in lines if line.strip())
+    assert [row["line"] for row in rows] == list(range(1, len(lines) + 1))
     for row in rows:
         assert ("error" in row and isinstance(row["line"], int)) or Answer.model_validate(row)
 
