@@ -89,11 +89,13 @@ class Decider:
 
     def __init__(self, assistant: Assistant) -> None:
         self.a = assistant
-        self.order = {intent_id: i for i, intent_id in enumerate(assistant.catalogue.intents)}
+        self.order = assistant.matcher.order
 
     def smalltalk(self, question: str) -> tuple[Analysis, Intent] | None:
         """'thanks, this helped', 'bye', 'hi there': a message that is only small talk, never
         matched against the topics its stray words touch."""
+        if len(content_words(question)) > SMALLTALK_MAX_CONTENT:
+            return None
         analysis = self.a.matcher.analyze(question)
         scored = self.a.matcher.score(analysis)
         if not scored or scored[0].intent.spec.handler != "smalltalk" or not scored[0].strong:
@@ -222,9 +224,9 @@ class Decider:
         little, a weak one a lot. Those that fall below the threshold are dropped."""
         a = self.a
         entities = [(e.node_id, e.kind) for e in analysis.entities]
-        ranking = a.retriever.rank(analysis.stems, entities, top=len(a.catalogue.intents))
-        best = ranking[0].score if ranking else 0.0
-        share = {r.intent_id: r.score / best for r in ranking if best > 0}
+        scores = a.retriever.scores(analysis.stems, entities)
+        best = max(scores.values(), default=0.0)
+        share = {intent_id: score / best for intent_id, score in scores.items() if best > 0}
         kept: list[Scored] = []
         for candidate in candidates:
             needed = AGREE_SHARE_STRONG if candidate.strong else AGREE_SHARE

@@ -143,7 +143,7 @@ class Matcher:
         self._correct = lru_cache(maxsize=65536)(self._correct_uncached)
         self._name_alias_cues(catalogue)
         self._cues_by_stem = self._index_cues(catalogue)
-        self._order = {intent_id: i for i, intent_id in enumerate(catalogue.intents)}
+        self.order = {intent_id: i for i, intent_id in enumerate(catalogue.intents)}
         self._programs_of_term = {
             node.id: [p for p, _ in kg.out(node.id, "applies_to") if kg.node(p).kind == "program"]
             for node in kg.nodes("term")
@@ -350,7 +350,7 @@ class Matcher:
             )
         # Ties go to the intent whose cues matched more of the question's words, then to the
         # one written first in intents.yaml, so answers never depend on hashing order.
-        order = self._order
+        order = self.order
         out.sort(key=lambda s: (-s.confidence, -s.specificity, order[s.intent.id]))
         return out
 

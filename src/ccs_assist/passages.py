@@ -72,7 +72,8 @@ class Passages:
     def best(self, node_ids: Iterable[str], question: str, shown: str) -> str | None:
         """The sentence of these nodes that answers most of what the question asks and the
         shown text does not say; None when no sentence adds a rare question word."""
-        wanted = {s: w for s, w in self.wanted(question).items() if s not in _stems(shown)}
+        said = _stems(shown)
+        wanted = {s: w for s, w in self.wanted(question).items() if s not in said}
         if not wanted:
             return None
         best: tuple[float, str] | None = None

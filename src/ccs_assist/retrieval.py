@@ -60,6 +60,10 @@ class IntentIndex:
                 self.postings[term].append((intent.id, count))
             self.length[intent.id] = sum(counts.values())
         self.average = sum(self.length.values()) / max(1, len(self.length))
+        self.norm = {
+            intent_id: K1 * (1 - B + B * length / self.average)
+            for intent_id, length in self.length.items()
+        }
         total = len(self.length)
         self.idf = {
             term: math.log(1 + (total - len(p) + 0.5) / (len(p) + 0.5))
@@ -71,19 +75,26 @@ class IntentIndex:
     ) -> list[Ranked]:
         """Intents by BM25 score for a question's stems and its (node id, kind) entities, best
         first. An entity counts as its id and as its kind, which cues write as `@condition`."""
+        scores = self.scores(stems, entities)
+        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+        return [Ranked(i, round(s, 3)) for i, s in ranked[:top]]
+
+    def scores(
+        self, stems: Iterable[str], entities: Iterable[tuple[str, str]]
+    ) -> dict[str, float]:
+        """Every matching intent's BM25 score, unsorted: what a comparison needs."""
         query = {s for s in stems if s not in _STOP_STEMS}
         for node_id, kind in entities:
             query |= {f"@{node_id}", f"@{kind}"}
         scores: dict[str, float] = defaultdict(float)
+        norm = self.norm
         for term in query:
             idf = self.idf.get(term)
             if idf is None:
                 continue
             for intent_id, count in self.postings[term]:
-                norm = K1 * (1 - B + B * self.length[intent_id] / self.average)
-                scores[intent_id] += idf * count * (K1 + 1) / (count + norm)
-        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
-        return [Ranked(i, round(s, 3)) for i, s in ranked[:top]]
+                scores[intent_id] += idf * count * (K1 + 1) / (count + norm[intent_id])
+        return scores
 
 
 _STOP_STEMS = frozenset(stem(w) for w in STOPWORDS)

@@ -71,6 +71,7 @@ _CONTRACTIONS = {
 _CONTRACTION = re.compile(r"\b(" + "|".join(re.escape(c) for c in _CONTRACTIONS) + r")\b")
 
 
+@lru_cache(maxsize=4096)
 def fold(text: str) -> str:
     """Lower case, plain quotes, no accents, contractions spelled out, no possessives."""
     text = unicodedata.normalize("NFKC", text).translate(_QUOTES).lower()
@@ -84,7 +85,13 @@ def fold(text: str) -> str:
 
 def words(text: str) -> list[str]:
     """The folded words of a text, punctuation dropped ("Medi-Cal" -> ["medi", "cal"])."""
-    return [w for w in _NON_WORD.split(fold(text).replace("$", " ").replace("%", " ")) if w]
+    return list(_words(text))
+
+
+@lru_cache(maxsize=4096)
+def _words(text: str) -> tuple[str, ...]:
+    """Cached: a question's words are read by several stages of one turn."""
+    return tuple(w for w in _NON_WORD.split(fold(text).replace("$", " ").replace("%", " ")) if w)
 
 
 @lru_cache(maxsize=65536)
