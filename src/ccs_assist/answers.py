@@ -408,8 +408,12 @@ def income_check(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
     draft.rest_on(rule.id)
     income = turn.analysis.amounts[0] if turn.analysis.amounts else None
     asked = turn.analysis.text
-    numbers_ok = isinstance(limit, int | float) and isinstance(share, int | float)
-    if income is None or not numbers_ok or income == limit:
+    if (
+        income is None
+        or not isinstance(limit, int | float)
+        or not isinstance(share, int | float)
+        or income == limit
+    ):
         draft.lead.append(rule.summary)  # "is the limit under $40,000?" asks about the rule
     elif income <= limit:
         if asks_yes_no(asked):

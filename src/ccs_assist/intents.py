@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic_core import ErrorDetails
 
 from .errors import GraphError, Problem, display_path
 from .graph import INTENTS_FILE, KnowledgeGraph
@@ -277,8 +278,8 @@ def _cue_stems(text: str, synonyms: dict[str, str]) -> list[str]:
     return out
 
 
-def _say(err: dict[str, object]) -> str:
-    loc = ".".join(str(p) for p in err["loc"])  # type: ignore[attr-defined]
+def _say(err: ErrorDetails) -> str:
+    loc = ".".join(str(p) for p in err["loc"])
     if err["type"] == "extra_forbidden":
         return f"unknown field '{loc}'"
     if err["type"] == "missing":

@@ -112,8 +112,8 @@ class Matcher:
                 self._add_name(name, node.id, self.names, vocabulary)
             for example in node.examples:
                 self._add_name(example, node.id, weak, vocabulary)
-        for name, node_id in weak.items():
-            self.names.setdefault(name, node_id)
+        for name_stems, node_id in weak.items():
+            self.names.setdefault(name_stems, node_id)
         for intent in catalogue.intents.values():
             if intent.spec.handler == "decline":
                 continue  # words that mark a question as off-topic are not understanding

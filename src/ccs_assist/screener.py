@@ -201,7 +201,7 @@ class Screener:
         reply = StepReply(INTRO, None)
         given = self.known.pop(self.step, None)
         first = getattr(self, f"_{self.step}")(given) if given else None
-        if first is None:
+        if first is None or given is None:
             reply.text += "\n" + QUESTIONS[self.step]
             return reply
         reply.text += f"\n{said_before(self.step, given)} {first.text}"
@@ -222,7 +222,7 @@ class Screener:
             self.step = nxt
             given = self.known.pop(nxt, None)
             answered = getattr(self, f"_{nxt}")(given) if given else None
-            if answered is None:
+            if answered is None or given is None:
                 reply.text += "\n" + QUESTIONS[nxt]
                 break
             reply.text += f"\n{said_before(nxt, given)} {answered.text}"

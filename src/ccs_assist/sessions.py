@@ -23,7 +23,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar, cast
 
 if TYPE_CHECKING:
     from .assistant import Assistant
@@ -259,7 +259,10 @@ class RedisConversations:
         pipe.zcard(self._used)
         *_, size = pipe.execute()
         if size > self.max_size:
-            dropped = self.redis.zpopmin(self._used, size - self.max_size)
+            dropped = cast(
+                "list[tuple[bytes | str, float]]",
+                self.redis.zpopmin(self._used, size - self.max_size),
+            )
             ids = [sid.decode() if isinstance(sid, bytes) else sid for sid, _ in dropped]
             if ids:
                 self.redis.delete(*(self._key(sid) for sid in ids))
