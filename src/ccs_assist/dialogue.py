@@ -33,6 +33,9 @@ CHOICE = re.compile(r"^\s*(?:option\s*)?([12])\b")
 NEVER_REPEATED = frozenset(
     {None, "screener", "more_detail", "next_step", "greeting", "thanks", "farewell", "help"}
 )
+# Offered after an answer whose steps have a next step on the graph's paths.
+NEXT_STEP_OFFER = "What if they still say no?"
+NEXT_STEP_AGAIN = "What if that does not work?"
 # A reply this short in content words, naming nothing, leans on the last answer.
 SHORT_REPLY_WORDS = 4
 INCOME_WORDS = re.compile(r"\b(income|make|made|earn|earned|salary|agi)\b")
@@ -254,9 +257,22 @@ class Conversation:
             intent=intent.id,
             confidence=min(1.0, confidence),
             entities=entities,
-            follow_ups=list(intent.spec.follow_ups),
+            follow_ups=self._follow_ups(intent, draft),
             default_referrals=a.referrals,
         )
+
+    def _follow_ups(self, intent: Intent, draft: Draft) -> list[str]:
+        """Suggested next questions: when a step in the answer has a next step in the graph,
+        'what if they still say no?' comes first, then the intent's own suggestions."""
+        kg = self.assistant.kg
+        offers = list(intent.spec.follow_ups)
+        has_next = any(
+            kg.node(n).kind == "action" and kg.out(n, "next_step") for n in draft.basis if n in kg
+        )
+        if has_next:
+            again = intent.spec.handler == "next_step"
+            offers.insert(0, NEXT_STEP_AGAIN if again else NEXT_STEP_OFFER)
+        return list(dict.fromkeys(offers))[:3]
 
     @staticmethod
     def _passage_question(text: str) -> str:
