@@ -162,7 +162,7 @@ class Decider:
         # Two equally good readings are a question for the parent, asked before the retriever's
         # second opinion quietly keeps one of them.
         tied = self._rival(on_topic[0], on_topic[1:]) if on_topic else None
-        grounded = self._second_opinion(on_topic, analysis)
+        grounded = self._second_opinion(on_topic, analysis, memory)
         if len(content_words(focus.question)) > SMALLTALK_MAX_CONTENT:
             grounded = [s for s in grounded if s.intent.spec.handler != "more_detail"]
         if not grounded:
@@ -219,11 +219,17 @@ class Decider:
             or not (grounder.off_side(s.intent, sides) or grounder.wrong_type(s.intent, wanted))
         ]
 
-    def _second_opinion(self, candidates: list[Scored], analysis: Analysis) -> list[Scored]:
+    def _second_opinion(
+        self, candidates: list[Scored], analysis: Analysis, memory: Memory
+    ) -> list[Scored]:
         """Cue matches that the retriever does not back lose confidence: a strong cue a
-        little, a weak one a lot. Those that fall below the threshold are dropped."""
+        little, a weak one a lot. Those that fall below the threshold are dropped. A question
+        that names nothing but follows a conversation with a subject was already checked
+        against that subject (grounding), which is the better judge of it."""
         a = self.a
         entities = [(e.node_id, e.kind) for e in analysis.entities]
+        if not entities and any(memory.entities.values()):
+            return candidates
         scores = a.retriever.scores(analysis.stems, entities)
         best = max(scores.values(), default=0.0)
         share = {intent_id: score / best for intent_id, score in scores.items() if best > 0}
