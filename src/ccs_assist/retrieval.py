@@ -79,9 +79,7 @@ class IntentIndex:
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
         return [Ranked(i, round(s, 3)) for i, s in ranked[:top]]
 
-    def scores(
-        self, stems: Iterable[str], entities: Iterable[tuple[str, str]]
-    ) -> dict[str, float]:
+    def scores(self, stems: Iterable[str], entities: Iterable[tuple[str, str]]) -> dict[str, float]:
         """Every matching intent's BM25 score, unsorted: what a comparison needs."""
         query = {s for s in stems if s not in _STOP_STEMS}
         for node_id, kind in entities:
