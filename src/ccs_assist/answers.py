@@ -623,6 +623,21 @@ def _names(listed: str) -> list[str]:
     return [" ".join(part.lower().split()) for part in listed.split(",")]
 
 
+def how_to_step(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
+    """'How do I ask for that?': how to do the first step the last answer suggested, from
+    that step's own summary and detail."""
+    steps = [n for n in turn.last_basis if n in kg and kg.node(n).kind == "action"]
+    if not steps:
+        return next_step(kg, turn)  # nothing suggested yet: ask what happened
+    step = kg.node(steps[0])
+    draft = Draft()
+    draft.show(step.id)
+    draft.lead.append(f"To {step.label[:1].lower()}{step.label[1:]}: {step.summary}")
+    if step.detail:
+        draft.lead.append(step.detail)
+    return draft
+
+
 def smalltalk(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
     spec = turn.intent.spec
     return Draft(lead=[spec.lead or spec.title], substantive=False)
@@ -643,6 +658,7 @@ HANDLERS: dict[str, HandlerFn] = {
     "income_check": income_check,
     "more_detail": more_detail,
     "next_step": next_step,
+    "how_to_step": how_to_step,
     "county_list": county_list,
     "smalltalk": smalltalk,
     "decline": decline,

@@ -228,11 +228,12 @@ class Decider:
         against that subject (grounding), which is the better judge of it."""
         a = self.a
         entities = [(e.node_id, e.kind) for e in analysis.entities]
-        if not entities and any(memory.entities.values()):
-            return candidates
         scores = a.retriever.scores(analysis.stems, entities)
         best = max(scores.values(), default=0.0)
         share = {intent_id: score / best for intent_id, score in scores.items() if best > 0}
+        if not entities and any(memory.entities.values()):
+            # Judged by the subject already; the retriever only breaks ties.
+            return sorted(candidates, key=lambda s: (-s.confidence, -share.get(s.intent.id, 0)))
         kept: list[Scored] = []
         for candidate in candidates:
             needed = AGREE_SHARE_STRONG if candidate.strong else AGREE_SHARE

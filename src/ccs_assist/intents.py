@@ -32,6 +32,7 @@ Handler = Literal[
     "screener",
     "more_detail",
     "next_step",
+    "how_to_step",
     "county_list",
     "smalltalk",
     "decline",
