@@ -18,6 +18,7 @@ from . import snapshot
 from .answers import Draft, finish
 from .dialogue import Conversation
 from .errors import QuestionError
+from .glossary import Glossary
 from .graph import KnowledgeGraph, default_graph_dir
 from .grounding import Grounder
 from .intents import load_catalogue
@@ -114,6 +115,11 @@ class Assistant:
     def retriever(self) -> IntentIndex:
         """BM25 over each intent's own words, the second opinion on what was asked."""
         return IntentIndex(self.kg, self.catalogue)
+
+    @cached_property
+    def glossary(self) -> Glossary:
+        """Abbreviations and their words, to spell jargon out on first use."""
+        return Glossary(self.kg, self.catalogue.settings.plain_abbreviations)
 
     @cached_property
     def passages(self) -> Passages:

@@ -250,7 +250,7 @@ class Conversation:
             self._add_passage(draft, self._passage_question(analysis.text), bool(intent.spec.lead))
         if intent.spec.handler != "more_detail":
             self.memory.last_intent = intent.id
-        return finish(
+        answer = finish(
             a.kg,
             draft,
             question=question,
@@ -260,6 +260,8 @@ class Conversation:
             follow_ups=self._follow_ups(intent, draft),
             default_referrals=a.referrals,
         )
+        answer.answer = a.glossary.spell_out(answer.answer)
+        return answer
 
     def _follow_ups(self, intent: Intent, draft: Draft) -> list[str]:
         """Suggested next questions: when a step in the answer has a next step in the graph,

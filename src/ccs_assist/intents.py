@@ -76,6 +76,8 @@ class Settings(_Strict):
     referrals: list[str] = []
     # Which programs are the health side and which the school side, for grounding answers.
     sides: dict[str, list[str]] = {}
+    # Abbreviations a parent meets everywhere, never spelled out in answers.
+    plain_abbreviations: list[str] = []
 
 
 class IntentsFile(_Strict):
