@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from .errors import CcsAssistError
+from .letters_cli import add_letter_command
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -98,6 +99,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.set_defaults(handler=_cmd_serve)
 
+    add_letter_command(sub)  # letters_cli.py: `ccs-assist letter`
+
     tests = sub.add_parser("test-transcripts", help="check the conversations in transcripts/")
     tests.add_argument(
         "paths", nargs="*", type=Path, help="files or folders (default: transcripts/)"
@@ -152,6 +155,9 @@ def _cmd_check(args: argparse.Namespace) -> int:
         print(line)
     print(f"{'total':<13}{sum(kg.counts().values()):>5} nodes, {kg.graph.number_of_edges()} links")
     print(f"{'intents':<13}{len(catalogue.intents):>5}")
+    from .letters import check_letters  # graph/letters/ is checked with the graph
+
+    print(check_letters(kg))
     print("graph OK")
     return 0
 
