@@ -162,7 +162,8 @@ def test_each_letter_filled_in(letters: Letters, kg: KnowledgeGraph, kind: str) 
     # the keep-a-copy line closes the letter; what to do next stays out of it
     assert KEEP_COPY in lines and lines.index(KEEP_COPY) < lines.index("Sincerely,")
     assert letter.next_steps and not any(step in letter.text for step in letter.next_steps)
-    assert "not legal advice" in letter.next_steps[-1]
+    assert letter.notice == "This is information, not legal advice."
+    assert letter.full_text().endswith(letter.notice)
     assert "Not part of the letter" in letter.full_text()
     if due is None:
         assert letter.deadline is None

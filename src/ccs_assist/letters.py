@@ -536,9 +536,7 @@ class Letters:
                     steps.append(step)
         if kind.info.then:
             steps.append(f'The letter for the next step: "{self.kind(kind.info.then).title}".')
-        steps.append(
-            "Keep a copy of the letter and of anything you get back, with the dates. " + NOT_ADVICE
-        )
+        steps.append("Keep a copy of the letter and of anything you get back, with the dates.")
         return steps
 
 
