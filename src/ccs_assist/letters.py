@@ -529,11 +529,19 @@ class Letters:
             )
         steps.extend(_fill(step, shown) for step in kind.next_steps)
         covered = set(self._get(kind.info.then).info.rests_on) if kind.info.then else set()
-        for node_id in kind.info.rests_on:
-            for target, _ in self.kg.out(node_id, "next_step"):
-                step = f"If that does not work: {self.kg.node(target).label}."
-                if target not in covered and step not in steps:
-                    steps.append(step)
+        after = [
+            target
+            for node_id in kind.info.rests_on
+            for target, _ in self.kg.out(node_id, "next_step")
+            if target not in covered
+        ]
+        labels = [self.kg.node(target).label for target in dict.fromkeys(after)]
+        if labels:  # the graph's own "then what?" path from the steps this letter takes
+            later = [
+                label[0].lower() + label[1:] if label[1:2].islower() else label
+                for label in labels[1:]
+            ]
+            steps.append("If that does not work: " + ", or ".join([labels[0], *later]) + ".")
         if kind.info.then:
             steps.append(f'The letter for the next step: "{self.kind(kind.info.then).title}".')
         steps.append("Keep a copy of the letter and of anything you get back, with the dates.")
