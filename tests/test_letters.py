@@ -383,6 +383,12 @@ def test_loader_refuses_a_format_trick_and_a_deadline_not_cited(
     assert "must also be listed in rests_on" in messages
 
 
+def test_a_graph_without_a_letters_folder_has_no_letters(
+    kg: KnowledgeGraph, tmp_path: Path
+) -> None:
+    assert Letters.load(kg, tmp_path / "letters").kinds() == []
+
+
 def test_check_includes_the_letters(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check"]) == 0
     out = capsys.readouterr().out
