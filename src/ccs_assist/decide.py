@@ -212,11 +212,16 @@ class Decider:
             remembered = [i for ids in memory.entities.values() for i in ids[:1]]
             sides = grounder.question_sides(remembered)
         wanted = question_type(" ".join(words(asked)))
+        programs = analysis.ids("program")
         return [
             s
             for s in usable
             if s.intent.spec.handler in UNRANKED_HANDLERS
-            or not (grounder.off_side(s.intent, sides) or grounder.wrong_type(s.intent, wanted))
+            or not (
+                grounder.off_side(s.intent, sides)
+                or grounder.wrong_type(s.intent, wanted)
+                or grounder.other_program(s.intent, programs)
+            )
         ]
 
     def _second_opinion(

@@ -17,6 +17,8 @@ from collections.abc import Iterable
 from .graph import KnowledgeGraph
 from .intents import Catalogue, Intent
 
+# Handlers that answer about whatever the question names, so no program is "other" to them.
+NAMELESS = frozenset({"describe", "smalltalk", "decline", "screener", "more_detail"})
 # Links that do not make one node about another: sources, and the next step on a path.
 NOT_ABOUT = frozenset({"cites", "next_step"})
 LINKS_TO_PROGRAMS = ("applies_to", "involves", "related_to", "part_of", "administered_by")
@@ -61,6 +63,7 @@ class Grounder:
             for program in programs
         }
         self.reach = self._reach(catalogue)
+        self.programs_of = self._programs_of()
         self.node_sides = {node.id: self._sides_of(node.id) for node in kg.nodes()}
         self.intent_sides = {
             intent.id: self._union(
@@ -128,6 +131,29 @@ class Grounder:
         if node in general.spec.answer or node in general.spec.also:
             return False
         return node in self.reach.get(general.id, frozenset())
+
+    def _programs_of(self) -> dict[str, frozenset[str]]:
+        """Per intent: the programs its answer is about, from the links of the nodes it
+        answers with and their neighbours (an office stands for the programs it runs; a
+        program brings its wholes: the MTP is CCS's)."""
+        out: dict[str, frozenset[str]] = {}
+        for intent_id, nodes in self.reach.items():
+            found = {n for n in nodes if self.kg.node(n).kind == "program"}
+            for org in (n for n in nodes if self.kg.node(n).kind == "organization"):
+                found |= {p for p, _ in self.kg.into(org, "administered_by")}
+            for program in list(found):
+                found |= {whole for whole, _ in self.kg.out(program, "part_of")}
+            out[intent_id] = frozenset(found)
+        return out
+
+    def other_program(self, intent: Intent, named: list[str]) -> bool:
+        """True when the question names a program and the answer is about other programs
+        only ("how much does the Regional Center cost" is not CCS's fees). Intents built
+        around whatever program is named (`needs: [program]`) are about it by definition."""
+        if not named or "program" in intent.spec.needs or intent.spec.handler in NAMELESS:
+            return False
+        about = self.programs_of.get(intent.id, frozenset())
+        return bool(about) and not (set(named) & about)
 
     def question_sides(self, entity_ids: Iterable[str]) -> frozenset[str]:
         """Sides the question names through its programs, organizations and terms."""
