@@ -21,6 +21,8 @@ from .yesno import asks_yes_no, opening
 PARENTHESES = re.compile(r"\s*\(([^)]*)\)")
 MAX_LISTED = 25  # a list longer than this is no longer an answer a parent can read
 SHOWN_LIST = 8  # items of a list in the short answer; the rest are detail
+# Named in most questions, so never the thing a "what is" question is about when another is.
+HUBS = frozenset({"ccs"})
 UNCERTAIN_NOTE = (
     "Part of this is not fully confirmed in the sources we checked; please confirm it with the "
     "office named below before you rely on it."
@@ -682,12 +684,13 @@ def _most_specific(turn: Turn) -> str | None:
     """The entity a 'what is' question is about: the first one named after the last question
     word ("my IEP says DIS, what is DIS" -> DIS), else the longest name in the question."""
     words = turn.analysis.words
+    named = [e for e in turn.analysis.entities if e.node_id not in HUBS] or turn.analysis.entities
     asks = [i for i, w in enumerate(words) if w in ("what", "define", "mean", "meaning")]
     if asks:
-        after = [e for e in turn.analysis.entities if e.start > asks[-1]]
+        after = [e for e in named if e.start > asks[-1]]
         if after:
             return min(after, key=lambda e: e.start).node_id
-    entities = sorted(turn.analysis.entities, key=lambda e: e.end - e.start, reverse=True)
+    entities = sorted(named, key=lambda e: e.end - e.start, reverse=True)
     if entities:
         return entities[0].node_id
     for kind in ("service", "program", "condition", "term", "organization"):

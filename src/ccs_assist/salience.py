@@ -57,7 +57,11 @@ def commonness(word: str) -> float:
 
 
 def acronyms(text: str) -> set[str]:
-    """Upper-case short words as the parent typed them ("IHSS", "CSPP"), folded."""
+    """Upper-case short words as the parent typed them ("IHSS", "CSPP"), folded; none in a
+    message typed in capitals, where every word looks like one."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if letters and sum(ch.isupper() for ch in letters) > 0.6 * len(letters):
+        return set()
     return {m.group(0).lower().rstrip("s") for m in _ACRONYM.finditer(text)}
 
 
