@@ -106,8 +106,8 @@ def topic(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
             draft.bullets_title = draft.bullets_title or "What you can do:"
             draft.bullets.append(node.label)
             draft.detail.append(_bullet(node))
-        elif spec.lead and len(main) > 2:
-            draft.bullets.append(node.summary)
+        elif spec.lead and len(main) > 2 and node.kind == "requirement":
+            draft.bullets.append(node.summary)  # a list of rules reads best as a list
         else:
             draft.lead.append(node.summary)
         if node.detail:
