@@ -598,3 +598,37 @@ def test_letters_are_not_logged(
     client.post("/v1/letters", json=body)  # type: ignore[attr-defined]
     letters.make_letter("request_iee", _fields(letters, "request_iee"), today=TODAY)
     assert "Ana Ruiz" not in caplog.text and "Maria Ruiz" not in caplog.text
+
+
+def test_http_routes_reuse_the_apps_documented_error_bodies(assistant: object) -> None:
+    pytest.importorskip("fastapi")
+    from fastapi import FastAPI
+    from pydantic import BaseModel
+
+    from ccs_assist.letters_http import add_letter_routes
+
+    class ErrorBody(BaseModel):
+        error: str
+        detail: str
+
+    class InvalidBody(ErrorBody):
+        fields: list[dict[str, str]]
+
+    app = FastAPI()
+    errors = {
+        405: {"model": ErrorBody, "description": "wrong method"},
+        422: {"model": InvalidBody, "description": "bad body"},
+    }
+
+    @app.get("/v1/health", responses=errors)  # type: ignore[arg-type]
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    add_letter_routes(app, assistant)  # type: ignore[arg-type]
+    schema = app.openapi()["paths"]
+    for method, codes in (("get", {"405"}), ("post", {"404", "405", "422"})):
+        responses = schema["/v1/letters"][method]["responses"]
+        assert codes <= set(responses), (method, responses)
+    post = schema["/v1/letters"]["post"]["responses"]
+    assert post["422"]["content"]["application/json"]["schema"]["$ref"].endswith("/InvalidBody")
+    assert post["404"]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorBody")

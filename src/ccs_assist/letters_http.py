@@ -70,7 +70,9 @@ def add_letter_routes(app: FastAPI, assistant: Assistant) -> None:
     def _refuse(status: int, code: str, detail: str, **extra: Any) -> JSONResponse:
         return JSONResponse({"error": code, "detail": detail, **extra}, status, NO_STORE)
 
-    @app.get("/v1/letters", response_model=LetterKinds, tags=["letters"])
+    docs = _error_docs(app)
+
+    @app.get("/v1/letters", response_model=LetterKinds, tags=["letters"], responses=docs(None))
     def list_letters() -> JSONResponse:
         """The letter kinds: title, summary, fields (label, the question to ask, type), laws."""
         return JSONResponse(kinds.model_dump(mode="json"), headers=NO_STORE)
@@ -79,7 +81,13 @@ def add_letter_routes(app: FastAPI, assistant: Assistant) -> None:
         "/v1/letters",
         response_model=Letter,
         tags=["letters"],
-        responses={404: {"description": "unknown kind"}, 422: {"description": "missing fields"}},
+        responses=docs(
+            {
+                404: "No letter kind with that id.",
+                422: "Required fields missing (named "
+                "in `missing`), a field the letter does not have, or a date it cannot read.",
+            }
+        ),
     )
     def make_letter(request: LetterRequest) -> JSONResponse:
         """Fill in one letter. Information, not legal advice."""
@@ -111,6 +119,30 @@ def add_letter_routes(app: FastAPI, assistant: Assistant) -> None:
                 missing=letter.missing,
             )
         return JSONResponse(letter.model_dump(mode="json"), headers=NO_STORE)
+
+
+def _error_docs(app: FastAPI) -> Any:
+    """Error responses for the schema, in the app's own documented error bodies when its other
+    routes declare them (the help desk's server does), so /openapi.json describes every route
+    alike; on a bare app, descriptions only."""
+    known: dict[str, dict[str, Any]] = {}
+    for route in app.routes:
+        for code, spec in (getattr(route, "responses", None) or {}).items():
+            if str(code)[:1] in "45" and isinstance(spec, dict) and spec.get("model"):
+                known.setdefault(str(code), spec)
+    error_model = next((s["model"] for c, s in known.items() if c != "422"), None)
+    invalid_model = known.get("422", {}).get("model", error_model)
+
+    def docs(own: dict[int, str] | None) -> dict[int | str, dict[str, Any]]:
+        out: dict[int | str, dict[str, Any]] = {
+            int(code): spec for code, spec in known.items() if code in ("405", "408", "500", "503")
+        }
+        for code, text in (own or {}).items():
+            model = invalid_model if code == 422 else error_model
+            out[code] = {"description": text} | ({"model": model} if model else {})
+        return out
+
+    return docs
 
 
 def _without_values(error: LetterError) -> str:
