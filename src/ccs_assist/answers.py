@@ -640,6 +640,12 @@ def how_to_step(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
     return draft
 
 
+def letter(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
+    """The letter interview is the conversation's to run (dialogue.py); reaching this handler
+    means no letters are installed."""
+    return None
+
+
 def smalltalk(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
     spec = turn.intent.spec
     return Draft(lead=[spec.lead or spec.title], substantive=False)
@@ -662,6 +668,7 @@ HANDLERS: dict[str, HandlerFn] = {
     "next_step": next_step,
     "how_to_step": how_to_step,
     "county_list": county_list,
+    "letter": letter,
     "smalltalk": smalltalk,
     "decline": decline,
 }

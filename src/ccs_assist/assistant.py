@@ -22,6 +22,7 @@ from .glossary import Glossary
 from .graph import KnowledgeGraph, default_graph_dir
 from .grounding import Grounder
 from .intents import load_catalogue
+from .letters import Letters
 from .matcher import Analysis, Matcher
 from .passages import Passages
 from .retrieval import IntentIndex
@@ -115,6 +116,11 @@ class Assistant:
     def retriever(self) -> IntentIndex:
         """BM25 over each intent's own words, the second opinion on what was asked."""
         return IntentIndex(self.kg, self.catalogue)
+
+    @cached_property
+    def letters(self) -> Letters:
+        """The letter kinds in graph/letters/ (none when the folder is absent)."""
+        return Letters.load(self.kg)
 
     @cached_property
     def glossary(self) -> Glossary:

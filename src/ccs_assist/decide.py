@@ -63,11 +63,13 @@ AGREE_SHARE_STRONG = 0.25
 DISAGREE_STRONG = 0.85
 DISAGREE_WEAK = 0.6
 # Intents the retriever does not rank (their words are in no intent document of their own).
-UNRANKED_HANDLERS = frozenset({"describe", "smalltalk", "decline", "screener", "more_detail"})
+UNRANKED_HANDLERS = frozenset(
+    {"describe", "smalltalk", "decline", "screener", "more_detail", "letter"}
+)
 # A decline intent this close to the best reading means the question is about something else.
 DECLINE_SHARE = 0.8
 
-Action = Literal["answer", "clarify", "decline", "screener"]
+Action = Literal["answer", "clarify", "decline", "screener", "letter"]
 
 
 @dataclass
@@ -168,8 +170,9 @@ class Decider:
         if not grounded:
             return decline(usable)
         top = self._narrowest(grounded)
-        if top.intent.spec.handler == "screener":
-            return Decision("screener", analysis, top.intent, top.confidence, remember=remember)
+        if top.intent.spec.handler in ("screener", "letter"):
+            action: Action = "screener" if top.intent.spec.handler == "screener" else "letter"
+            return Decision(action, analysis, top.intent, top.confidence, remember=remember)
         if top.intent.spec.handler == "decline":
             return decline([])
         rival = tied if tied is not None and top.intent is on_topic[0].intent else None

@@ -17,6 +17,8 @@ from .decide import PRONOUN, Decider
 from .focus import content_words, find_focus, is_asking
 from .grounding import question_type
 from .intents import Intent
+from .letters import Letter
+from .letters_interview import LetterInterview, menu_text
 from .matcher import Analysis, Scored
 from .schema import Answer
 from .screener import STOP_WORDS, Screener, StepReply
@@ -31,7 +33,17 @@ RESET_PHRASES = frozenset({"reset", "start over", "new question", "forget that",
 CHOICE = re.compile(r"^\s*(?:option\s*)?([12])\b")
 # Replies that may come twice in a row: small talk, prompts, the check, "tell me more".
 NEVER_REPEATED = frozenset(
-    {None, "screener", "more_detail", "next_step", "greeting", "thanks", "farewell", "help"}
+    {
+        None,
+        "screener",
+        "more_detail",
+        "next_step",
+        "greeting",
+        "thanks",
+        "farewell",
+        "help",
+        "write_letter",
+    }
 )
 # Offered after an answer whose steps have a next step on the graph's paths.
 NEXT_STEP_OFFER = "What if they still say no?"
@@ -86,11 +98,13 @@ class Conversation:
         self.session_id = session_id or uuid.uuid4().hex
         self.memory = Memory()
         self.screener: Screener | None = None
+        self.letter: LetterInterview | None = None
         self.last: Answer | None = None
 
     def reset(self) -> None:
         self.memory = Memory()
         self.screener = None
+        self.letter = None
         self.last = None
 
     def ask(self, text: object) -> Answer:
@@ -152,9 +166,84 @@ class Conversation:
         small = self._smalltalk(question)
         if self.screener is not None:
             return self._during_screener(question, folded, small)
+        if self.letter is not None:
+            during = self._during_letter(question, folded)
+            if during is not None:
+                return during
         if small is not None:
             return small
         return self._understand(question, folded)
+
+    # ---- letters ----------------------------------------------------------------------------
+
+    def _start_letter(self, question: str, confidence: float) -> Answer:
+        """'Help me write a letter': the kind the words or the conversation point to, then one
+        question at a time for what the conversation has not already told us."""
+        letters = self.assistant.letters
+        kind = letters.pick(question) or self._letter_from_context()
+        if kind is None:
+            answer = self.assistant.notice(question, menu_text(letters))
+            answer.intent = "write_letter"
+            return answer
+        self.letter = LetterInterview(letters)
+        text = self.letter.start(kind, known=self._known_fields())
+        return self._letter_answer(question, text, confidence)
+
+    def _letter_from_context(self) -> str | None:
+        """The kind whose nodes the last answer rested on most ("the district says CCS handles
+        it" ... "help me write a letter" is the prior written notice request)."""
+        if self.last is None:
+            return None
+        basis = {b.id for b in self.last.basis}
+        letters = self.assistant.letters
+        overlap = [(len(basis & set(k.rests_on)), k.id) for k in letters.kinds()]
+        best = max(overlap, default=(0, ""))
+        return best[1] if best[0] else None
+
+    def _known_fields(self) -> dict[str, str]:
+        """What the conversation already knows that a letter asks for."""
+        kg = self.assistant.kg
+        known: dict[str, str] = {}
+        services = self.memory.entities.get("service") or []
+        if services:
+            known["service"] = kg.node(services[0]).label
+        if "residence" in self.memory.facts:
+            known["county"] = self.memory.facts["residence"].title()
+        return known
+
+    def _during_letter(self, question: str, folded: str) -> Answer | None:
+        """The letter interview takes the answers; a side question is answered and the
+        interview goes on; after the letter, the conversation goes back to questions."""
+        letter = self.letter
+        assert letter is not None
+        reply = letter.handle(question)
+        if reply.stopped:
+            self.letter = None
+            return self.assistant.notice(question, reply.text)
+        if reply.handled:
+            if reply.done:
+                return self._letter_answer(question, reply.text, 1.0, reply.letter)
+            return self._letter_answer(question, reply.text, 1.0)
+        if letter.done:
+            self.letter = None
+            return None  # a new question after the letter
+        side = self._understand(question, folded)
+        side.answer += f"\n\nBack to the letter: {letter.current_question()}"
+        return side
+
+    def _letter_answer(
+        self, question: str, text: str, confidence: float, made: Letter | None = None
+    ) -> Answer:
+        letter = self.letter
+        if made is None and letter is not None and letter.done:
+            made = letter.letter
+        answer = self.assistant.notice(question, text)
+        answer.intent = "write_letter"
+        answer.confidence = confidence
+        if made is not None:
+            answer.citations = made.citations[:3]
+            answer.more_citations = made.citations[3:]
+        return answer
 
     def _during_screener(self, question: str, folded: str, small: Answer | None) -> Answer:
         """The check goes on unless the parent leaves it; small talk and side questions are
@@ -199,6 +288,8 @@ class Conversation:
             return self._not_ours(question, analysis, decision.unknown, decision.candidates)
         if decision.action == "screener":
             return self._start_screener(question, decision.confidence)
+        if decision.action == "letter":
+            return self._start_letter(question, decision.confidence)
         if decision.action == "clarify":
             one, two = decision.candidates[:2]
             return self._clarify(question, analysis, one, two)

@@ -34,6 +34,7 @@ Handler = Literal[
     "next_step",
     "how_to_step",
     "county_list",
+    "letter",
     "smalltalk",
     "decline",
 ]

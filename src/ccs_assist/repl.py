@@ -43,6 +43,7 @@ COMMANDS: dict[str, str] = {
     "/why": "how the last answer was found: the graph walk and its sources",
     "/sources": "all the sources of the last answer",
     "/screen": "check if your child may qualify for CCS, one question at a time",
+    "/letter": "write a letter to the school or CCS, one question at a time",
     "/reset": "forget this conversation and start over",
     "/quit": "leave (Ctrl-D works too)",
 }
@@ -112,6 +113,8 @@ class Shell:
             if self.chat.screener is not None:  # already screening: start again from the top
                 self.chat.ask("stop")
             return self._ask("check eligibility")
+        if name == "/letter":
+            return self._ask("help me write a letter")
         if name == "/reset":
             self.chat.reset()
             return Reply("OK, I've forgotten this conversation. What would you like to know?")

@@ -16,6 +16,8 @@ import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from .dialogue import Conversation, Memory
+from .letters import LetterError
+from .letters_interview import LetterInterview
 from .schema import Answer
 from .screener import Screener
 
@@ -28,7 +30,7 @@ STATE_VERSION = 1
 # Memory fields saved as they are (JSON already); `pending` is handled on its own.
 MEMORY_FIELDS = ("entities", "subject", "last_intent", "last_detail", "facts")
 # Conversation attributes and where they go: state, or rebuilt from the Assistant.
-CONVERSATION_STATE = ("session_id", "memory", "screener", "last")
+CONVERSATION_STATE = ("session_id", "memory", "screener", "letter", "last")
 CONVERSATION_REBUILT = ("assistant", "decider")
 
 
@@ -54,6 +56,7 @@ def dump_conversation(conv: Conversation) -> dict[str, Any]:
             "pending": pending,
         },
         "screener": conv.screener.to_state() if conv.screener is not None else None,
+        "letter": conv.letter.to_state() if conv.letter is not None else None,
         "last": conv.last.model_dump(mode="json") if conv.last is not None else None,
     }
 
@@ -85,11 +88,14 @@ def load_conversation(assistant: Assistant, data: dict[str, Any]) -> Conversatio
             conv.screener = Screener.from_state(
                 assistant.kg, assistant.matcher, assistant.catalogue.counties, screener
             )
+        letter = data.get("letter")
+        if letter is not None:
+            conv.letter = LetterInterview.from_state(assistant.letters, letter)
         last = data.get("last")
         conv.last = Answer.model_validate(last) if last is not None else None
     except StateError:
         raise
-    except (KeyError, TypeError, ValueError, AttributeError) as error:
+    except (KeyError, TypeError, ValueError, AttributeError, LetterError) as error:
         raise StateError(f"not a saved conversation ({type(error).__name__})") from None
     return conv
 
