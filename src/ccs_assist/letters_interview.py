@@ -166,6 +166,8 @@ class LetterInterview:
         try:
             value = self.letters.clean_value(self.kind, spec.name, said, self._today())
         except LetterError as error:
+            if said.endswith("?"):  # not a date after all: a side question
+                return LetterReply("", handled=False, asking=self.asking)
             return LetterReply(self._retry(spec, error), asking=spec.name)
         if folded in SKIP and not spec.optional:
             return LetterReply(f"I need {spec.label} for the letter. {spec.ask}", asking=spec.name)
