@@ -174,6 +174,7 @@ def test_openapi_schema(client, assistant):
         "/v1/sessions",
         "/v1/sessions/{session_id}",
         "/v1/health",
+        "/v1/letters",
     }
     assert set(schema["paths"]["/v1/ask"]) == {"post"}
     assert set(schema["paths"]["/v1/sessions/{session_id}"]) == {"delete"}

@@ -596,11 +596,9 @@ def _add_docs(app: Any) -> None:
 
 
 def _add_letters(app: Any, assistant: Assistant) -> None:
-    """Parent letters' routes, when that part of ccs-assist is installed."""
-    try:
-        from .letters_http import add_letter_routes  # type: ignore[import-not-found]
-    except ImportError:
-        return
+    """Parent letters' routes: GET and POST /v1/letters."""
+    from .letters_http import add_letter_routes
+
     add_letter_routes(app, assistant)
 
 
