@@ -914,6 +914,8 @@ def choose_sources(
 def _citation(kg: KnowledgeGraph, source_id: str) -> Citation:
     citation = kg.citation(source_id)
     citation.what = source_kind(citation)
+    if citation.type == "seed":
+        citation.section = None  # where this project keeps its copy: no use to a parent
     return citation
 
 

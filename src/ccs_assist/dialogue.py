@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .answers import HANDLERS, Draft, Turn, finish, unknown_subject
+from .answers import HANDLERS, SOURCE_RANK, Draft, Turn, finish, source_kind, unknown_subject
 from .decide import PRONOUN, Decider
 from .focus import content_words, find_focus, is_asking
 from .grounding import question_type
@@ -241,8 +241,11 @@ class Conversation:
         answer.intent = "write_letter"
         answer.confidence = confidence
         if made is not None:
-            answer.citations = made.citations[:3]
-            answer.more_citations = made.citations[3:]
+            ranked = sorted(made.citations, key=lambda c: SOURCE_RANK.get(c.type or "", 9))
+            for citation in ranked:
+                citation.what = citation.what or source_kind(citation)
+            answer.citations = ranked[:3]
+            answer.more_citations = ranked[3:]
         return answer
 
     def _during_screener(self, question: str, folded: str, small: Answer | None) -> Answer:

@@ -42,8 +42,10 @@ def render(answer: Answer, width: int = WIDTH, sources: bool = True) -> str:
 
 
 def citation_title(citation: Citation) -> str:
-    """What the source is, then its title and section."""
-    title = citation.title + (f", {citation.section}" if citation.section else "")
+    """What the source is, then its title and section; a background article's "section" is
+    where its copy lies in this project, which means nothing to a parent, so it is left out."""
+    section = citation.section if citation.section and citation.type != "seed" else None
+    title = citation.title + (f", {section}" if section else "")
     return f"{citation.what}: {title}" if citation.what else title
 
 
