@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["CcsAssistError", "GraphError", "Problem", "QuestionError"]
+__all__ = ["SHOWN_PROBLEMS", "CcsAssistError", "GraphError", "Problem", "QuestionError"]
 
 
 @dataclass(frozen=True, order=True)
@@ -33,14 +33,24 @@ class CcsAssistError(Exception):
     """Base of every error ccs-assist raises on purpose."""
 
 
+SHOWN_PROBLEMS = 50
+
+
 class GraphError(CcsAssistError):
-    """The graph files could not be loaded; carries every problem found, not just the first."""
+    """The graph files could not be loaded; carries every problem found, not just the first.
+
+    `.problems` keeps them all; the message shows the first SHOWN_PROBLEMS, so a file of a
+    million bad lines gives a readable screen, not a million lines."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        self.problems = sorted(problems)
+        self.problems = sorted(set(problems))
         count = len(self.problems)
         head = f"{count} problem{'s' if count != 1 else ''} in the graph:"
-        super().__init__("\n".join([head, *(f"  {p}" for p in self.problems)]))
+        lines = [head, *(f"  {p}" for p in self.problems[:SHOWN_PROBLEMS])]
+        if count > SHOWN_PROBLEMS:
+            more = count - SHOWN_PROBLEMS
+            lines.append(f"  ... and {more:,} more problem{'s' if more != 1 else ''}")
+        super().__init__("\n".join(lines))
 
 
 class QuestionError(CcsAssistError):

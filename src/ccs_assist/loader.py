@@ -1,11 +1,18 @@
-"""Reading YAML so that every value remembers the line it came from.
+"""Reading YAML so that every value remembers the line it came from, and nothing can hurt us.
 
 Validation messages must name file and line; PyYAML's plain loaders forget positions, so this
-loader keeps, for every mapping, the line of the mapping and of each key.
+loader keeps, for every mapping, the line of the mapping and of each key. Graph files are edited
+by hand and may be hostile, so before anything is built the file must be a regular file under a
+size limit, and one cheap pass over the parser's events refuses what would crash or stall the
+real load: nesting deeper than Python's stack allows, anchors and aliases (billion laughs),
+integers too long for int(), and more values than any graph file needs.
 """
 
 from __future__ import annotations
 
+import os
+import re
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -15,13 +22,21 @@ from .errors import Problem, display_path
 
 LINE = "__line__"
 KEY_LINES = "__key_lines__"
-MAX_FILE_BYTES = 5_000_000
+MAX_FILE_BYTES = 2_000_000
+# The real files nest 6 deep and hold under 5,000 values; these limits are far above both.
+MAX_DEPTH = 64
+MAX_EVENTS = 200_000
+MAX_INT_DIGITS = 100
 
 _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_INTEGER = re.compile(r"[-+]?(0[xob])?[0-9_a-fA-F]+")
 
 
 class _LineLoader(_Base):  # type: ignore[misc, valid-type]
-    """Safe loader (no object construction from tags) that records line numbers."""
+    """Safe loader (no object construction from tags) that records line numbers and collects
+    duplicate keys instead of letting the last one silently win."""
+
+    duplicates: list[tuple[int, str]]
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
@@ -32,8 +47,15 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str,
         key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, str | int | float | bool) and key is not None:
             key = str(key)
+        line = key_node.start_mark.line + 1
+        if str(key) in key_lines:
+            found = getattr(loader, "duplicates", None)
+            if found is None:
+                found = loader.duplicates = []
+            found.append((line, f"duplicate key '{key}' (first at line {key_lines[str(key)]})"))
+            continue  # the first one stays; the error stops the load anyway
         mapping[key] = loader.construct_object(value_node, deep=True)
-        key_lines[str(key)] = key_node.start_mark.line + 1
+        key_lines[str(key)] = line
     mapping[LINE] = node.start_mark.line + 1
     mapping[KEY_LINES] = key_lines
     return mapping
@@ -60,31 +82,80 @@ def line_of(mapping: Any, key: str | None = None) -> int:
     return int(mapping.get(LINE, 0))
 
 
-def _first_alias_line(text: str) -> int:
-    """Aliases can make a small file expand to billions of values; graph files never need
-    them. Returns the line of the first alias, or 0 (also when the text does not parse: the
-    real load reports that with its own message)."""
+def _scan(text: str) -> tuple[int, str] | None:
+    """One pass over the parser's events (no objects built, no recursion): the first thing
+    that would make the real load crash, stall or explode, as (line, message); None if none.
+    A syntax error is left to the real load, which reports it with its own message."""
+    depth = 0
     try:
-        for event in yaml.parse(text, Loader=_Base):
-            if isinstance(event, yaml.AliasEvent):
-                return int(event.start_mark.line) + 1
+        for count, event in enumerate(yaml.parse(text, Loader=_Base)):
+            line = int(event.start_mark.line) + 1
+            if count > MAX_EVENTS:
+                return line, f"more than {MAX_EVENTS:,} values; a graph file needs far fewer"
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                return line, "YAML anchors and aliases (& and *) are not allowed here"
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return line, f"lists or mappings nested more than {MAX_DEPTH} deep"
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+            elif (
+                isinstance(event, yaml.ScalarEvent)
+                and event.style is None
+                and len(event.value) > MAX_INT_DIGITS
+                and _INTEGER.fullmatch(event.value)
+            ):
+                return line, f"a number with {len(event.value):,} digits; put it in quotes"
     except yaml.YAMLError:
-        return 0
-    return 0
+        return None
+    return None
+
+
+def read_bytes_safely(path: Path, limit: int = MAX_FILE_BYTES) -> bytes | str:
+    """The bytes of a regular file of at most `limit` bytes, or why not (a sentence).
+
+    Checked before opening, and again on the open descriptor, so a FIFO, a device such as
+    /dev/zero, a directory or a symlink loop is refused without blocking or reading forever."""
+    try:
+        info = os.stat(path)  # follows symlinks: a link to a regular file is fine
+    except OSError as error:
+        return f"cannot read the file ({error.strerror})"
+    if not stat.S_ISREG(info.st_mode):
+        return "not a regular file (a folder, device, pipe or socket); graph files must be files"
+    if info.st_size > limit:
+        return f"file is {info.st_size:,} bytes; the limit is {limit:,}"
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as error:
+        return f"cannot read the file ({error.strerror})"
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return "not a regular file; graph files must be files"
+        chunks: list[bytes] = []
+        size = 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as error:
+        return f"cannot read the file ({error.strerror})"
+    finally:
+        os.close(fd)
+    if size > limit:
+        return f"file is over {limit:,} bytes, the limit"
+    return b"".join(chunks)
 
 
 def read_yaml(path: Path, problems: list[Problem]) -> Any | None:
     """Load one YAML file, turning every way it can fail into a Problem instead of a traceback."""
     name = display_path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        problems.append(Problem(name, 0, f"cannot read the file ({error.strerror})"))
-        return None
-    if len(raw) > MAX_FILE_BYTES:
-        problems.append(
-            Problem(name, 0, f"file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,}")
-        )
+    raw = read_bytes_safely(path)
+    if isinstance(raw, str):
+        problems.append(Problem(name, 0, raw))
         return None
     if b"\x00" in raw:
         problems.append(Problem(name, 0, "file is binary, not YAML text"))
@@ -98,20 +169,29 @@ def read_yaml(path: Path, problems: list[Problem]) -> Any | None:
     if not text.strip():
         problems.append(Problem(name, 0, "file is empty"))
         return None
-    if "&" in text and "*" in text:
-        alias_line = _first_alias_line(text)
-        if alias_line:
-            problems.append(
-                Problem(name, alias_line, "YAML anchors and aliases (& and *) are not allowed here")
-            )
-            return None
+    refused = _scan(text)
+    if refused:
+        problems.append(Problem(name, *refused))
+        return None
+    loader = _LineLoader(text)
     try:
-        return yaml.load(text, Loader=_LineLoader)
+        data = loader.get_single_data()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 0
         what = error.problem or error.context or "cannot be parsed"
         problems.append(Problem(name, line, f"malformed YAML: {what}"))
+        return None
     except yaml.YAMLError as error:
         problems.append(Problem(name, 0, f"malformed YAML: {error}"))
-    return None
+        return None
+    except (ValueError, RecursionError, MemoryError) as error:  # belt and braces after _scan
+        problems.append(Problem(name, 0, f"cannot be loaded: {type(error).__name__}"))
+        return None
+    finally:
+        loader.dispose()
+    duplicates = getattr(loader, "duplicates", [])
+    if duplicates:
+        problems.extend(Problem(name, line, message) for line, message in duplicates)
+        return None
+    return data
