@@ -59,7 +59,8 @@ class QuestionError(CcsAssistError):
 
 def display_path(path: Path) -> str:
     """Show data paths relative to the working folder when we can, as editors see them."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+    try:  # resolve the folder, not the file: the file may be a symlink loop
+        full = path.parent.resolve() / path.name
+        return str(full.relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError, RuntimeError):
         return str(path)

@@ -102,7 +102,7 @@ def _scan(text: str) -> tuple[int, str] | None:
                 depth -= 1
             elif (
                 isinstance(event, yaml.ScalarEvent)
-                and event.style is None
+                and not event.style
                 and len(event.value) > MAX_INT_DIGITS
                 and _INTEGER.fullmatch(event.value)
             ):
