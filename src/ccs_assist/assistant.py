@@ -14,14 +14,14 @@ from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
 
-from . import snapshot
+from . import contract, snapshot
 from .answers import Draft, finish
 from .dialogue import Conversation
-from .errors import QuestionError
+from .errors import GraphError, QuestionError
 from .glossary import Glossary
-from .graph import KnowledgeGraph, default_graph_dir
+from .graph import INTENTS_FILE, KnowledgeGraph, default_graph_dir
 from .grounding import Grounder
-from .intents import load_catalogue
+from .intents import Catalogue, load_catalogue
 from .letters import Letters
 from .matcher import Analysis, Matcher
 from .passages import Passages
@@ -38,17 +38,42 @@ FALLBACK_TEXT = "Sorry, I don't know the answer to that. " + FALLBACK_SCOPE
 class Assistant:
     """Holds the graph and the prebuilt indexes; conversations share it and stay cheap."""
 
-    def __init__(self, graph_dir: Path | str | None = None) -> None:
-        directory = Path(graph_dir) if graph_dir else default_graph_dir()
-        key = snapshot.fingerprint(directory)
-        saved = snapshot.load(key)
-        if saved is not None:
-            self.kg, self.catalogue, self.matcher = saved
-        else:
-            self.kg = KnowledgeGraph.load(directory)
-            self.catalogue = load_catalogue(self.kg)
-            self.matcher = Matcher(self.kg, self.catalogue)
-            snapshot.save(key, (self.kg, self.catalogue, self.matcher))
+    def __init__(
+        self,
+        graph_dir: Path | str | None = None,
+        *,
+        kg: KnowledgeGraph | None = None,
+        catalogue: Catalogue | None = None,
+        cache: bool = True,
+    ) -> None:
+        """Load graph_dir (default: the shipped graph, or CCS_ASSIST_GRAPH), or use a ready `kg`
+        (and `catalogue`, else read from kg.directory) as tests do. `cache` reads and writes
+        the JSON start-up snapshot; a bad snapshot is rebuilt. Anything the code relies on
+        that the graph lacks (contract.py) is a GraphError here, not a KeyError mid-answer."""
+        key: str | None = None
+        if kg is None:
+            directory = Path(graph_dir) if graph_dir else default_graph_dir()
+            key = snapshot.fingerprint(directory) if cache else None
+            saved = snapshot.load(key, directory)
+            if saved is not None:
+                try:
+                    kg, catalogue = saved[0], load_catalogue(saved[0], data=saved[1])
+                    key = None  # nothing new to save
+                except GraphError:
+                    kg = catalogue = None
+            if kg is None:
+                kg = KnowledgeGraph.load(directory)
+                catalogue = None
+        if catalogue is None:
+            catalogue = load_catalogue(kg)
+        problems = contract.check(kg, catalogue, kg.directory / INTENTS_FILE)
+        if problems:
+            raise GraphError(problems)
+        self.kg: KnowledgeGraph = kg
+        self.catalogue: Catalogue = catalogue
+        self.matcher = Matcher(kg, catalogue)
+        if key is not None:
+            snapshot.save(key, kg, catalogue.data)
         settings = self.catalogue.settings
         self.threshold = settings.fallback_below
         self.gap = settings.clarify_gap

@@ -146,11 +146,18 @@ def _cmd_transcripts(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from .graph import KnowledgeGraph, summarize
+    """Everything the Assistant would refuse, and the code-data contract, from the files
+    themselves (never the start-up snapshot)."""
+    from .contract import check
+    from .errors import GraphError
+    from .graph import INTENTS_FILE, KnowledgeGraph, summarize
     from .intents import load_catalogue
 
     kg = KnowledgeGraph.load(args.graph)
     catalogue = load_catalogue(kg)
+    problems = check(kg, catalogue, kg.directory / INTENTS_FILE)
+    if problems:
+        raise GraphError(problems)
     for line in summarize(kg.counts()):
         print(line)
     print(f"{'total':<13}{sum(kg.counts().values()):>5} nodes, {kg.graph.number_of_edges()} links")

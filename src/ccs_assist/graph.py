@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     import networkx as nx
 
 INTENTS_FILE = "intents.yaml"
+# Both spellings are graph files; anything else (README.md, the letters/ folder) is not.
+GRAPH_SUFFIXES = (".yaml", ".yml")
 
 
 def project_dir(name: str, env: str) -> Path:
@@ -33,8 +35,18 @@ def project_dir(name: str, env: str) -> Path:
 
 
 def default_graph_dir() -> Path:
-    """graph/ beside the source tree, unless CCS_ASSIST_GRAPH points elsewhere."""
-    return project_dir("graph", "CCS_ASSIST_GRAPH")
+    """CCS_ASSIST_GRAPH if set; in a source checkout (or editable install) the repository's
+    graph/; in an installed wheel the copy shipped inside the package (`_graph`, made from
+    graph/ at build time by setup.py)."""
+    chosen = os.environ.get("CCS_ASSIST_GRAPH")
+    if chosen:
+        return Path(chosen)
+    here = Path(__file__).resolve().parent
+    checkout = here.parents[1] / "graph"
+    if here.parent.name == "src" and (checkout / INTENTS_FILE).is_file():
+        return checkout
+    shipped = here / "_graph"
+    return shipped if shipped.is_dir() else checkout
 
 
 @dataclass(frozen=True)
@@ -98,9 +110,13 @@ class KnowledgeGraph:
         problems: list[Problem] = []
         if not directory.is_dir():
             raise GraphError([Problem(display_path(directory), 0, "graph folder not found")])
-        files = sorted(p for p in directory.glob("*.yaml") if p.name != INTENTS_FILE)
+        files = graph_files(directory)
         if not files:
             raise GraphError([Problem(display_path(directory), 0, "no graph files (*.yaml)")])
+        if (directory / "intents.yml").exists():
+            problems.append(
+                Problem(display_path(directory / "intents.yml"), 0, "name it intents.yaml")
+            )
         pending: dict[str, _Pending] = {}
         for path in files:
             _read_file(path, pending, problems)
@@ -108,6 +124,39 @@ class KnowledgeGraph:
         if problems:
             raise GraphError(problems)
         return cls(graph, directory)
+
+    # ---- plain data, for the start-up snapshot ---------------------------------------------
+
+    def to_data(self) -> dict[str, Any]:
+        """Nodes and links as JSON-ready data, in the order they were written."""
+        return {
+            "nodes": [asdict(node) for node in self._nodes.values()],
+            "edges": [
+                [origin, target, data] for origin, out in self._out.items() for target, data in out
+            ],
+        }
+
+    @classmethod
+    def from_data(
+        cls, nodes: list[Node], edges: list[tuple[str, str, dict[str, Any]]], directory: Path
+    ) -> KnowledgeGraph:
+        """The graph again from `to_data`'s parts (already type-checked by the caller); links
+        to unknown nodes raise ValueError, so a tampered snapshot is never half-used."""
+        graph = cls.__new__(cls)
+        graph._graph = None
+        graph.directory = directory
+        graph._nodes = {node.id: node for node in nodes}
+        graph._out = {n: [] for n in graph._nodes}
+        graph._in = {n: [] for n in graph._nodes}
+        for origin, target, data in edges:
+            if origin not in graph._nodes or target not in graph._nodes or "type" not in data:
+                raise ValueError(f"link {origin} -> {target} does not fit the nodes")
+            graph._out[origin].append((target, data))
+            graph._in[target].append((origin, data))
+        graph._by_kind = {}
+        for node in graph._nodes.values():
+            graph._by_kind.setdefault(node.kind, []).append(node)
+        return graph
 
     # ---- queries --------------------------------------------------------------------------
 
@@ -173,6 +222,23 @@ class KnowledgeGraph:
 
 
 # ---- validation --------------------------------------------------------------------------
+
+
+def graph_files(directory: Path) -> list[Path]:
+    """The node files of a graph folder: *.yaml and *.yml directly in it, not intents.yaml and
+    not subfolders (graph/letters/ has its own reader). Non-regular files are kept so the
+    loader names them instead of skipping them silently."""
+    try:
+        entries = list(directory.iterdir())
+    except OSError:
+        return []
+    return sorted(
+        p
+        for p in entries
+        if p.suffix in GRAPH_SUFFIXES
+        and p.name not in (INTENTS_FILE, "intents.yml")
+        and not (p.is_dir() and not p.is_symlink())
+    )
 
 
 def _read_file(path: Path, pending: dict[str, _Pending], problems: list[Problem]) -> None:

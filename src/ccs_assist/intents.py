@@ -106,6 +106,7 @@ class Intent:
     spec: IntentSpec
     cues: list[Cue] = field(default_factory=list)
     openings: list[tuple[str, frozenset[str]]] = field(default_factory=list)
+    line: int = 0  # where intents.yaml defines it, for check's messages
 
     def opening(self, tokens: frozenset[str]) -> str | None:
         """The yes/no opening whose phrase the question contains, if any."""
@@ -124,6 +125,8 @@ class Catalogue:
     counties: frozenset[str]
     never_correct: list[str]
     intents: dict[str, Intent]
+    # intents.yaml as plain validated data: what the start-up snapshot keeps and rebuilds from.
+    data: dict[str, object] = field(default_factory=dict)
 
 
 PLACEHOLDERS = frozenset(NODE_KINDS) | {"entity", "money", "age"}
@@ -131,14 +134,20 @@ WEIGHTS = {"cues": 1.0, "strong": 2.0, "against": -2.0}
 BARE_NAME_FACTOR = 0.5
 
 
-def load_catalogue(kg: KnowledgeGraph, path: Path | None = None) -> Catalogue:
-    """Read intents.yaml beside the graph; raise GraphError with every problem found."""
+def load_catalogue(
+    kg: KnowledgeGraph, path: Path | None = None, data: object | None = None
+) -> Catalogue:
+    """Read intents.yaml beside the graph (or take its plain `data`, from the start-up
+    snapshot) and check it; raise GraphError with every problem found."""
     path = path or kg.directory / INTENTS_FILE
     name = display_path(path)
     problems: list[Problem] = []
-    data = read_yaml(path, problems)
     if data is None:
-        raise GraphError(problems or [Problem(name, 0, "intents file is empty")])
+        data = read_yaml(path, problems)
+    if not isinstance(data, dict):
+        raise GraphError(
+            problems or [Problem(name, 1, "intents file must be a mapping with 'intents:'")]
+        )
     try:
         parsed = IntentsFile.model_validate(strip_lines(data))
     except ValidationError as error:
@@ -175,7 +184,7 @@ def load_catalogue(kg: KnowledgeGraph, path: Path | None = None) -> Catalogue:
                 problems.append(
                     Problem(name, line, f"intent '{spec.id}' needs '{need}': not a kind or node id")
                 )
-        intent = Intent(spec)
+        intent = Intent(spec, line=line)
         synonyms = {k.lower(): v.lower() for k, v in parsed.synonyms.items()}
         intent.openings = [
             (text, frozenset(_cue_stems(phrase, synonyms)))
@@ -234,6 +243,7 @@ def load_catalogue(kg: KnowledgeGraph, path: Path | None = None) -> Catalogue:
         counties,
         parsed.never_correct,
         intents,
+        strip_lines(data),
     )
 
 
