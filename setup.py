@@ -7,8 +7,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from setuptools import setup
-from setuptools.command.build_py import build_py
+from setuptools import setup  # type: ignore[import-untyped]
+from setuptools.command.build_py import build_py  # type: ignore[import-untyped]
 
 GRAPH = Path(__file__).resolve().parent / "graph"
 SHIPPED = ("*.yaml", "*.yml", "*.md")  # node files, intents, letters/ and their READMEs

@@ -145,7 +145,7 @@ class _Planted:
         self.marker = marker
 
     def __reduce__(self) -> tuple[object, tuple[str, str]]:
-        return (Path.write_text, (str(self.marker), "pwned"))  # type: ignore[return-value]
+        return (Path.write_text, (str(self.marker), "pwned"))
 
 
 def test_a_planted_pickle_is_never_executed(graph_copy: Path, tmp_path: Path) -> None:

@@ -32,7 +32,7 @@ _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _INTEGER = re.compile(r"[-+]?(0[xob])?[0-9_a-fA-F]+")
 
 
-class _LineLoader(_Base):  # type: ignore[misc, valid-type]
+class _LineLoader(_Base):
     """Safe loader (no object construction from tags) that records line numbers and collects
     duplicate keys instead of letting the last one silently win."""
 
@@ -89,7 +89,7 @@ def _scan(text: str) -> tuple[int, str] | None:
     depth = 0
     try:
         for count, event in enumerate(yaml.parse(text, Loader=_Base)):
-            line = int(event.start_mark.line) + 1
+            line = int(event.start_mark.line) + 1 if event.start_mark else 0
             if count > MAX_EVENTS:
                 return line, f"more than {MAX_EVENTS:,} values; a graph file needs far fewer"
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
