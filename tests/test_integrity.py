@@ -273,6 +273,8 @@ def test_ids_the_code_names_are_in_the_contract() -> None:
     declared_intents = {need.id for need in contract.REQUIRED_INTENTS}
     source = "\n".join(p.read_text() for p in (ROOT / "src" / "ccs_assist").glob("*.py"))
     assert set(re.findall(r'"(req_[a-z_]+)"', source)) <= declared_nodes
+    assert set(re.findall(r'kg\.node\("([a-z_]+)"\)', source)) <= declared_nodes
+    assert set(re.findall(r'_param\("([a-z_]+)"', source)) <= declared_nodes
     assert set(re.findall(r'intents\["([a-z_]+)"\]', source)) <= declared_intents
 
 
