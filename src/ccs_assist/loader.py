@@ -107,7 +107,13 @@ def _scan(text: str) -> tuple[int, str] | None:
                 and _INTEGER.fullmatch(event.value)
             ):
                 return line, f"a number with {len(event.value):,} digits; put it in quotes"
-    except yaml.YAMLError:
+    except yaml.YAMLError as error:
+        # libyaml (0.2.5 and later) has its own nesting limit, hit while it scans ahead through
+        # a run of '[' before we see the events; it is the same problem, so say it our way.
+        if "nesting depth" in str(getattr(error, "problem", "")):
+            mark = getattr(error, "problem_mark", None)
+            line = int(mark.line) + 1 if mark else 0
+            return line, f"lists or mappings nested more than {MAX_DEPTH} deep"
         return None
     return None
 
