@@ -267,7 +267,7 @@ def worker(graph: Path, rounds: int, questions: list[str], probe: list[str]) -> 
 
     started = time.perf_counter()
     from ccs_assist import Assistant
-    from ccs_assist.batch import run_batch
+    from ccs_assist.interfaces.batch import run_batch
 
     imported = time.perf_counter()
     os.environ["CCS_ASSIST_NO_CACHE"] = "1"  # parse and validate every file
@@ -484,15 +484,15 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 t2 = time.perf_counter()
 from ccs_assist.assistant import Assistant
-from ccs_assist.render import render
+from ccs_assist.interfaces.render import render
 t3 = time.perf_counter()
 a = Assistant()
 t4 = time.perf_counter()
 render(a.ask(QUESTION))
 t5 = time.perf_counter()
-from ccs_assist.graph import KnowledgeGraph
-from ccs_assist.intents import load_catalogue
-from ccs_assist.matcher import Matcher
+from ccs_assist.knowledge.graph import KnowledgeGraph
+from ccs_assist.knowledge.catalogue import load_catalogue
+from ccs_assist.understanding.matcher import Matcher
 kg = KnowledgeGraph.load(None)
 t6 = time.perf_counter()
 catalogue = load_catalogue(kg)
@@ -526,7 +526,7 @@ def startup_phases(runs: int, question: str) -> dict[str, float]:
 
 LAZY = """
 import contextlib, io, sys
-from ccs_assist.cli import main
+from ccs_assist.interfaces.cli import main
 with contextlib.redirect_stdout(io.StringIO()):
     main(sys.argv[1:])
 heavy = sorted({m.split(".")[0] for m in sys.modules} & set(HEAVY))

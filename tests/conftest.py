@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from ccs_assist import Assistant
-from ccs_assist.graph import KnowledgeGraph
+from ccs_assist.knowledge.graph import KnowledgeGraph
 
 ROOT = Path(__file__).resolve().parents[1]
 GRAPH = ROOT / "graph"

@@ -7,7 +7,7 @@ import pytest
 
 from ccs_assist import Assistant
 from ccs_assist import transcripts as tx
-from ccs_assist.answers import SHORT_SENTENCES, SOURCE_RANK, split_sentences
+from ccs_assist.answering import SHORT_SENTENCES, SOURCE_RANK, split_sentences
 
 SUITE = tx.load(sorted(tx.default_transcripts_dir().glob("*.yaml")))
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from ccs_assist import Assistant
-from ccs_assist.batch import MAX_LINE_BYTES, read_lines, run_batch
+from ccs_assist.interfaces.batch import MAX_LINE_BYTES, read_lines, run_batch
 from ccs_assist.text import ages, money_amounts, words
 
 ROOT = Path(__file__).resolve().parents[1]

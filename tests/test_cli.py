@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ccs_assist.cli import main
+from ccs_assist.interfaces.cli import main
 
 from .conftest import write_graph
 

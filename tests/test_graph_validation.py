@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from ccs_assist.errors import GraphError
-from ccs_assist.graph import KnowledgeGraph
+from ccs_assist.knowledge.graph import KnowledgeGraph
 
 from .conftest import write_graph
 

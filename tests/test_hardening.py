@@ -34,11 +34,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ccs_assist import Answer, Assistant, QuestionError
-from ccs_assist.batch import run_batch
-from ccs_assist.cli import main
 from ccs_assist.errors import GraphError
-from ccs_assist.graph import KnowledgeGraph
-from ccs_assist.render import render
+from ccs_assist.interfaces.batch import run_batch
+from ccs_assist.interfaces.cli import main
+from ccs_assist.interfaces.render import render
+from ccs_assist.knowledge.graph import KnowledgeGraph
 
 from .conftest import GRAPH, ROOT, write_graph
 from .test_graph_validation import PROGRAM, SOURCES
@@ -360,7 +360,7 @@ def test_ask_and_batch_as_processes() -> None:
 
 
 def test_chat_shell_says_how_long(assistant: Assistant) -> None:
-    from ccs_assist.repl import Shell
+    from ccs_assist.interfaces.repl import Shell
 
     reply = Shell(assistant, width=10_000).handle(LONG)
     assert LONG_MESSAGE in reply.text and not reply.quit
@@ -492,7 +492,7 @@ def http_client(assistant: Assistant):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         from fastapi.testclient import TestClient
-    from ccs_assist.server import create_app
+    from ccs_assist.interfaces.http.server import create_app
 
     return TestClient(create_app(assistant, max_sessions=50), raise_server_exceptions=False)
 
@@ -657,8 +657,7 @@ def test_unreadable_graph_files_are_named(tmp_path: Path, content: bytes, messag
 
 
 def test_the_yaml_loader_is_a_safe_loader() -> None:
-    from ccs_assist import loader
-
+    from ccs_assist.knowledge import loader
     safe = tuple(c for c in (yaml.SafeLoader, getattr(yaml, "CSafeLoader", None)) if c)
     assert issubclass(loader._LineLoader, safe)
     assert not issubclass(loader._LineLoader, (yaml.UnsafeLoader, yaml.FullLoader))
@@ -790,8 +789,8 @@ def test_questions_are_not_logged_by_default(
 def test_the_server_binds_to_localhost_by_default() -> None:
     import inspect
 
-    from ccs_assist import server
-    from ccs_assist.cli import _parser
+    from ccs_assist.interfaces.cli import _parser
+    from ccs_assist.interfaces.http import server
 
     assert _parser().parse_args(["serve"]).host == "127.0.0.1"
     assert inspect.signature(server.run).parameters["host"].default == "127.0.0.1"

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from ccs_assist import contract
+from ccs_assist.answering import contract
 from ccs_assist.errors import SHOWN_PROBLEMS, GraphError, Problem
-from ccs_assist.graph import KnowledgeGraph
+from ccs_assist.knowledge.graph import KnowledgeGraph
 
 from .conftest import GRAPH, ROOT
 
@@ -258,7 +258,7 @@ def test_a_node_of_the_wrong_kind_is_a_check_error(kg: KnowledgeGraph) -> None:
 
 
 def test_the_contract_holds_for_the_real_graph(kg: KnowledgeGraph) -> None:
-    from ccs_assist.intents import load_catalogue
+    from ccs_assist.knowledge.catalogue import load_catalogue
 
     assert contract.check(kg, load_catalogue(kg), GRAPH / "intents.yaml") == []
 
@@ -271,7 +271,7 @@ def test_ids_the_code_names_are_in_the_contract() -> None:
     """A hard-coded requirement id or intents[...] lookup in src/ must be declared."""
     declared_nodes = {need.id for need in contract.REQUIRED_NODES}
     declared_intents = {need.id for need in contract.REQUIRED_INTENTS}
-    source = "\n".join(p.read_text() for p in (ROOT / "src" / "ccs_assist").glob("*.py"))
+    source = "\n".join(p.read_text() for p in (ROOT / "src" / "ccs_assist").rglob("*.py"))
     assert set(re.findall(r'"(req_[a-z_]+)"', source)) <= declared_nodes
     assert set(re.findall(r'kg\.node\("([a-z_]+)"\)', source)) <= declared_nodes
     assert set(re.findall(r'_param\("([a-z_]+)"', source)) <= declared_nodes
@@ -335,7 +335,7 @@ def test_a_regular_install_answers_from_any_folder(tmp_path: Path) -> None:
     shipped = Path(purelib) / "ccs_assist" / "_graph"
     assert (shipped / "intents.yaml").is_file() and (shipped / "letters").is_dir()
     where = subprocess.run(
-        [str(python), "-c", "import ccs_assist.graph as g; print(g.default_graph_dir())"],
+        [str(python), "-c", "import ccs_assist.knowledge.graph as g; print(g.default_graph_dir())"],
         capture_output=True,
         text=True,
         cwd=elsewhere,

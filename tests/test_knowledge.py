@@ -6,9 +6,9 @@ import json
 
 import networkx as nx
 
-from ccs_assist.export import export
-from ccs_assist.graph import KnowledgeGraph
-from ccs_assist.schema import NODE_KINDS
+from ccs_assist.knowledge.export import export
+from ccs_assist.knowledge.graph import KnowledgeGraph
+from ccs_assist.knowledge.schema import NODE_KINDS
 
 
 def test_real_graph_loads_with_every_kind(kg: KnowledgeGraph) -> None:

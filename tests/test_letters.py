@@ -12,19 +12,22 @@ from pathlib import Path
 
 import pytest
 
-from ccs_assist.cli import main
 from ccs_assist.errors import GraphError
-from ccs_assist.graph import KnowledgeGraph
+from ccs_assist.interfaces.cli import main
+from ccs_assist.knowledge.graph import KnowledgeGraph
 from ccs_assist.letters import (
     KEEP_COPY,
     LetterError,
+    LetterInterview,
     Letters,
+    docx_bytes,
     format_date,
+    menu_text,
     normalize_service,
     parse_date,
+    read_docx_text,
+    write_docx,
 )
-from ccs_assist.letters_docx import docx_bytes, read_docx_text, write_docx
-from ccs_assist.letters_interview import LetterInterview, menu_text
 
 ROOT = Path(__file__).resolve().parents[1]
 LETTERS_DIR = ROOT / "graph" / "letters"
@@ -539,7 +542,7 @@ def client(assistant: object) -> object:
     from fastapi import FastAPI
     from fastapi.testclient import TestClient
 
-    from ccs_assist.letters_http import add_letter_routes
+    from ccs_assist.interfaces.http.letters import add_letter_routes
 
     app = FastAPI()
     add_letter_routes(app, assistant)  # type: ignore[arg-type]
@@ -605,7 +608,7 @@ def test_http_routes_reuse_the_apps_documented_error_bodies(assistant: object) -
     from fastapi import FastAPI
     from pydantic import BaseModel
 
-    from ccs_assist.letters_http import add_letter_routes
+    from ccs_assist.interfaces.http.letters import add_letter_routes
 
     class ErrorBody(BaseModel):
         error: str

@@ -16,8 +16,15 @@ from prompt_toolkit.history import FileHistory, InMemoryHistory
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from ccs_assist import repl
-from ccs_assist.repl import EXAMPLES, Shell, interactive, make_completer, make_history, piped
+from ccs_assist.interfaces import repl
+from ccs_assist.interfaces.repl import (
+    EXAMPLES,
+    Shell,
+    interactive,
+    make_completer,
+    make_history,
+    piped,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SPINA = "Is spina bifida covered by CCS?"

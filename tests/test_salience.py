@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ccs_assist import salience
+from ccs_assist.understanding import salience
 
 
 def test_benefit_names_and_legal_words_are_salient_everyday_words_are_not() -> None:

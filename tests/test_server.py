@@ -19,9 +19,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ccs_assist import server
-from ccs_assist.server import MAX_BODY, create_app
-from ccs_assist.sessions import SessionStore
+from ccs_assist.interfaces.http import server
+from ccs_assist.interfaces.http.server import MAX_BODY, create_app
+from ccs_assist.interfaces.http.sessions import SessionStore
 
 with warnings.catch_warnings():  # starlette nudges towards httpx2; httpx is what we ship with
     warnings.simplefilter("ignore")
@@ -266,7 +266,7 @@ def test_unexpected_errors_are_a_json_500_without_details(assistant, caplog, mon
         raise RuntimeError("my daughter Jane has epilepsy")  # as if an error quoted the question
 
     monkeypatch.setattr(assistant, "conversation", explode)
-    with caplog.at_level(logging.ERROR, logger="ccs_assist.server"):
+    with caplog.at_level(logging.ERROR, logger="ccs_assist.interfaces.http.server"):
         response = client.post("/v1/ask", json={"question": "my daughter Jane has epilepsy"})
     assert_error(response, 500, "internal_error")
     assert "Jane" not in response.text and "RuntimeError" not in response.text
@@ -622,7 +622,7 @@ def test_the_unanswered_log_is_0600_and_never_follows_a_symlink(tmp_path):
 def test_the_unanswered_log_stops_at_its_size_cap(tmp_path, caplog):
     path = tmp_path / "unanswered.jsonl"
     log = server.UnansweredLog(path, max_bytes=300)
-    with caplog.at_level(logging.WARNING, logger="ccs_assist.server"):
+    with caplog.at_level(logging.WARNING, logger="ccs_assist.interfaces.http.server"):
         for n in range(50):
             log.write(f"question number {n}")
     assert 0 < path.stat().st_size <= 300

@@ -22,8 +22,8 @@ import httpx
 import pytest
 
 from ccs_assist import Assistant
-from ccs_assist.sessions import RedisConversations, SessionBusy, open_store
-from ccs_assist.state import dump_conversation
+from ccs_assist.conversation.state import dump_conversation
+from ccs_assist.interfaces.http.sessions import RedisConversations, SessionBusy, open_store
 
 redis = pytest.importorskip("redis", reason="no redis package: pip install -e '.[test]'")
 REDIS_SERVER = shutil.which("redis-server") or shutil.which("valkey-server")
@@ -324,15 +324,13 @@ def test_serve_with_two_workers_keeps_memory(redis_url, two_servers, tmp_path) -
 
 
 def test_workers_without_shared_sessions_are_refused(capsys) -> None:
-    from ccs_assist import server
-
+    from ccs_assist.interfaces.http import server
     assert server.run(None, workers=2) == 1
     assert "--sessions redis://" in capsys.readouterr().err
 
 
 def test_an_unreachable_redis_is_said_at_start(capsys) -> None:
-    from ccs_assist import server
-
+    from ccs_assist.interfaces.http import server
     port = free_port()  # nothing listens there
     assert server.run(None, sessions=f"redis://127.0.0.1:{port}/0") == 1
     assert "cannot reach the session store" in capsys.readouterr().err

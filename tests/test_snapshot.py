@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from ccs_assist import Assistant, snapshot
+from ccs_assist import Assistant
 from ccs_assist.errors import GraphError
-from ccs_assist.graph import KnowledgeGraph
-from ccs_assist.intents import load_catalogue
+from ccs_assist.knowledge import snapshot
+from ccs_assist.knowledge.catalogue import load_catalogue
+from ccs_assist.knowledge.graph import KnowledgeGraph
 
 from .conftest import GRAPH
 

@@ -2,10 +2,10 @@
 
 __version__ = "0.1.0"
 
-from .assistant import Assistant
-from .dialogue import Conversation
-from .errors import CcsAssistError, GraphError, QuestionError
-from .schema import Answer, Citation
+from ccs_assist.assistant import Assistant
+from ccs_assist.conversation.dialogue import Conversation
+from ccs_assist.errors import CcsAssistError, GraphError, QuestionError
+from ccs_assist.knowledge.schema import Answer, Citation
 
 __all__ = [
     "Answer",

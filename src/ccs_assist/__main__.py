@@ -1,5 +1,5 @@
 import sys
 
-from .cli import main
+from ccs_assist.interfaces.cli import main
 
 sys.exit(main())

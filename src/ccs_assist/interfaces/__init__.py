@@ -1,0 +1,1 @@
+"""Thin shells over the library API: the command line, the REPL, batch mode and rendering."""
