@@ -141,7 +141,8 @@ def calibration(graded: list[Graded]) -> list[str]:
 
 def as_read(text: str) -> str:
     """Each line of a list is read as a sentence of its own, so end it like one."""
-    lines = [line.strip().lstrip("-").strip() for line in text.splitlines() if line.strip()]
+    lines = [line.strip().lstrip("-").strip() for line in text.splitlines()]
+    lines = [line for line in lines if line]  # a bare "-" is no sentence
     return " ".join(line if line[-1] in ".?!" else line + "." for line in lines)
 
 
