@@ -55,11 +55,11 @@ def imports_of(path: Path) -> set[str]:
                 raise AssertionError(f"{path.name}: use absolute imports (from ccs_assist...)")
             if node.module.startswith("ccs_assist"):
                 found.add(node.module)
+                folder = PACKAGE.parent / node.module.replace(".", "/")
                 found.update(
                     f"{node.module}.{alias.name}"
-                    for alias in node.names
-                    if (PACKAGE.parent / node.module.replace(".", "/") / alias.name).exists()
-                    or (PACKAGE.parent / f"{node.module.replace('.', '/')}/{alias.name}.py").exists()
+                    for alias in node.names  # `from ccs_assist.x import module`
+                    if (folder / alias.name).is_dir() or (folder / f"{alias.name}.py").exists()
                 )
         elif isinstance(node, ast.Import):
             found.update(a.name for a in node.names if a.name.startswith("ccs_assist"))
