@@ -2,20 +2,13 @@
 answers, the .docx copy, and the interview that asks for the missing facts. Other code imports
 from here, not from the modules inside."""
 
+from ccs_assist.letters.collection import Letters, check_letters
+from ccs_assist.letters.dates import format_date, parse_date
 from ccs_assist.letters.docx import docx_bytes, read_docx_text, write_docx
+from ccs_assist.letters.field_values import MAX_FIELD_CHARS
 from ccs_assist.letters.interview import LetterInterview, menu_text
-from ccs_assist.letters.kinds import (
-    KEEP_COPY,
-    MAX_FIELD_CHARS,
-    Letter,
-    LetterError,
-    LetterKind,
-    Letters,
-    check_letters,
-    format_date,
-    normalize_service,
-    parse_date,
-)
+from ccs_assist.letters.models import KEEP_COPY, Letter, LetterError, LetterKind
+from ccs_assist.letters.services import normalize_service
 
 __all__ = [
     "KEEP_COPY",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from io import BytesIO
 from pathlib import Path
 
-from ccs_assist.letters.kinds import Letter
+from ccs_assist.letters.models import Letter
 
 __all__ = ["docx_bytes", "read_docx_text", "write_docx"]
 

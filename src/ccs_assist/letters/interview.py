@@ -2,13 +2,12 @@
 
 For whoever wires it into the conversation (dialogue.py):
 
-    from ccs_assist.letters.kinds import Letters
-    from ccs_assist.letters.interview import LetterInterview, LetterReply
+    from ccs_assist.letters import LetterInterview, Letters, menu_text
+    from ccs_assist.letters.interview import LetterReply
 
     letters = Letters.load(assistant.kg)            # once per Assistant
     kind = letters.pick(question)                   # str | None: a kind from the parent's words,
                                                     # by the letter files' titles and aliases
-    letters.find(question)                          # list[str]: every kind that matches, best first
     menu_text(letters)                              # str: the kinds, numbered, when pick is None
 
     interview = LetterInterview(letters, today=None)   # today: a date, default California's
@@ -44,13 +43,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from ccs_assist.letters.kinds import (
-    Letter,
-    LetterError,
-    LetterField,
-    Letters,
-    california_today,
-)
+from ccs_assist.letters.collection import Letters
+from ccs_assist.letters.dates import california_today
+from ccs_assist.letters.models import Letter, LetterError, LetterField
 from ccs_assist.text import words
 
 __all__ = ["LetterInterview", "LetterReply", "menu_text"]
