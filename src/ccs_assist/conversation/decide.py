@@ -8,7 +8,7 @@ Each stage does one thing, and the decision says what to do without doing it:
    (retrieval.py);
 4. decide: answer, ask which was meant (only between readings of one subject), or decline
    honestly, naming what is not known.
-The conversation then composes the answer (answers.py) and keeps memory (dialogue.py).
+The conversation (dialogue.py) then composes the answer and keeps memory (memory.py).
 """
 
 from __future__ import annotations

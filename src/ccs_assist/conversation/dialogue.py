@@ -94,7 +94,7 @@ class Conversation(LetterTurns, ScreenerTurns):
             return True
         leans_on_last = (
             len(content_words(question)) <= SHORT_REPLY_WORDS
-            and not self.decider.a.matcher.analyze(question).entities
+            and not self.assistant.matcher.analyze(question).entities
             and not asks_yes_no(question)
         )
         same_facts = [b.id for b in answer.basis] == [b.id for b in last.basis]
@@ -105,11 +105,16 @@ class Conversation(LetterTurns, ScreenerTurns):
         intent = self.assistant.catalogue.intents.get("next_step")
         if intent is None:
             return repeated
-        moved = self._run(question, self.decider.a.matcher.analyze(question), intent, 0.9)
+        moved = self._run(question, self.assistant.matcher.analyze(question), intent, 0.9)
         moved.answer = "That is what I said just above. " + moved.answer
         return moved
 
+    # ---- the turn ----------------------------------------------------------------------------
+
     def _answer(self, question: str) -> Answer:
+        """What kind of message this is, in order: empty, reset, help, a step of the check
+        or the letter under way (which take small talk and side questions too), small talk,
+        and otherwise a question."""
         a = self.assistant
         folded = " ".join(words(question))
         if not folded:
@@ -157,7 +162,7 @@ class Conversation(LetterTurns, ScreenerTurns):
             self.memory.pending = None
             if chosen is not None:
                 intent, original = chosen
-                return self._run(original.text, original, intent, 1.0 * a.threshold + 0.3)
+                return self._run(original.text, original, intent, a.threshold + 0.3)
         decision = self.decider.decide(question, self.memory)
         for analysis in decision.remember:
             self.memory.remember(analysis)
@@ -203,6 +208,8 @@ class Conversation(LetterTurns, ScreenerTurns):
         confidence: float,
         follow_on: bool = False,
     ) -> Answer:
+        """Answer with this intent: its handler's draft on the question's entities (and
+        memory's), the detail passage and follow-ups added, jargon spelled out."""
         a = self.assistant
         entities = turn_entities(self.memory, analysis, intent, follow_on)
         last_basis = [b.id for b in self.last.basis] if self.last else []
@@ -232,7 +239,10 @@ class Conversation(LetterTurns, ScreenerTurns):
         answer.answer = a.glossary.spell_out(answer.answer)
         return answer
 
+    # ---- did you mean ------------------------------------------------------------------------
+
     def _clarify(self, question: str, analysis: Analysis, one: Scored, two: Scored) -> Answer:
+        """Ask which of two readings was meant; memory keeps both for the reply."""
         self.memory.pending = [(one.intent.id, analysis), (two.intent.id, analysis)]
         options = [one.intent.spec.title, two.intent.spec.title]
         text = (
@@ -245,6 +255,7 @@ class Conversation(LetterTurns, ScreenerTurns):
         return answer
 
     def _choice(self, folded: str) -> tuple[Intent, Analysis] | None:
+        """The pending reading the reply picks, by number ("2") or by words of its title."""
         pending = self.memory.pending or []
         match = CHOICE.match(folded)
         catalogue = self.assistant.catalogue.intents
