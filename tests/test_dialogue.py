@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
+import copy
 
 import pytest
 
 from ccs_assist import Assistant, QuestionError
-
-from .conftest import GRAPH
+from ccs_assist.knowledge.catalogue import load_catalogue
 
 
 def test_condition_is_remembered_for_later_questions(assistant: Assistant) -> None:
@@ -62,17 +60,27 @@ def test_tell_me_more_gives_the_detail(assistant: Assistant) -> None:
     assert first.detail and more.answer == first.detail
 
 
-def test_close_scores_ask_which_was_meant(tmp_path: Path) -> None:
-    graph = tmp_path / "graph"
-    shutil.copytree(GRAPH, graph)
-    with (graph / "intents.yaml").open("a", encoding="utf-8") as intents:
-        intents.write(
-            "  - {id: tie_one, title: First reading, answer: [fape_is_independent],"
-            " strong: [zebra crossing]}\n"
-            "  - {id: tie_two, title: Second reading, answer: [additive_not_substitute],"
-            " strong: [zebra crossing]}\n"
-        )
-    chat = Assistant(graph).conversation()
+def test_close_scores_ask_which_was_meant(assistant: Assistant) -> None:
+    """Two intents on the same strong cue, added to the real graph's intents in memory."""
+    data = copy.deepcopy(assistant.catalogue.data)
+    intents = data["intents"]
+    assert isinstance(intents, list)
+    intents += [
+        {
+            "id": "tie_one",
+            "title": "First reading",
+            "answer": ["fape_is_independent"],
+            "strong": ["zebra crossing"],
+        },
+        {
+            "id": "tie_two",
+            "title": "Second reading",
+            "answer": ["additive_not_substitute"],
+            "strong": ["zebra crossing"],
+        },
+    ]
+    catalogue = load_catalogue(assistant.kg, data=data)
+    chat = Assistant(kg=assistant.kg, catalogue=catalogue).conversation()
     answer = chat.ask("zebra crossing")
     assert answer.clarify == ["First reading", "Second reading"]
     assert "1. First reading" in answer.answer and answer.citations == []

@@ -8,47 +8,31 @@ Each stage does one thing, and the decision says what to do without doing it:
    (retrieval.py);
 4. decide: answer, ask which was meant (only between readings of one subject), or decline
    honestly, naming what is not known.
-The conversation then composes the answer (answers.py) and keeps memory (dialogue.py).
+The conversation (dialogue.py) then composes the answer and keeps memory (memory.py).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
+from ccs_assist.conversation.memory import Memory
+from ccs_assist.conversation.question_shape import (
+    PRONOUN,
+    follow_on_intent,
+    is_definition,
+    only_entities,
+    resolve_pronoun,
+)
 from ccs_assist.knowledge.catalogue import Intent
-from ccs_assist.text import STOPWORDS, words
-from ccs_assist.understanding.focus import content_words, find_focus
+from ccs_assist.text import words
+from ccs_assist.understanding.focus import Focus, content_words, find_focus
 from ccs_assist.understanding.grounding import question_type
-from ccs_assist.understanding.matcher import Analysis, Entity, Scored
+from ccs_assist.understanding.matcher import Analysis, Scored
 
 if TYPE_CHECKING:
-    from ccs_assist.conversation.dialogue import Memory
     from ccs_assist.conversation.engine import Engine
 
-FOLLOW_ON = re.compile(r"^\s*(and|also|plus|what about|how about|same for|what if it s|and for)\b")
-# What a follow-on ("and at school?") may change for each kind of answer; a follow-on that
-# names nothing the last answer could use is treated as a new question.
-FOLLOW_ON_USES: dict[str, frozenset[str]] = {
-    "service_providers": frozenset({"service", "program", "organization"}),
-    "condition_covered": frozenset({"condition"}),
-    "program_covers": frozenset({"program"}),
-    "describe": frozenset({"condition", "program", "service", "term", "organization", "purpose"}),
-    "age_check": frozenset({"age"}),
-    "income_check": frozenset({"money"}),
-}
-# Words that may stand around a bare name and still leave it a bare name ("the IEP?", "what
-# about the MTP"); "how will I get Medi-Cal" asks something else.
-NAME_ONLY_GLUE = frozenset(
-    {"the", "a", "an", "is", "what", "about", "and", "so", "ok", "okay", "um", "hmm", "please"}
-)
-DEFINITION = re.compile(
-    r"^\s*(what is|what are|what was|what were|what does|define|meaning of|explain|"
-    r"tell me about|what do you mean by)\b"
-)
-DEFINITION_WORDS = frozenset({"define", "meaning", "mean", "explain", "tell", "stand", "exactly"})
-PRONOUN = re.compile(r"\b(it|one|that|this|them|those|these|that one)\b")
 # A message with more content words than this is a question, even if it starts with "thanks".
 SMALLTALK_MAX_CONTENT = 3
 # Matched on the story because the question itself named nothing: less sure than a direct match.
@@ -86,6 +70,33 @@ class Decision:
     remember: list[Analysis] = field(default_factory=list)
 
 
+@dataclass
+class Reading:
+    """One message as the decider reads it: `asking` is its asking sentence, `analysis` what
+    the intents are matched on (the whole message when the question leans on its story), and
+    `remember` the analyses whose entities memory keeps."""
+
+    folded: str
+    focus: Focus
+    asking: Analysis
+    analysis: Analysis
+    remember: list[Analysis] = field(default_factory=list)
+
+    def decline(self, near: list[Scored], unknown: list[str] | None = None) -> Decision:
+        return Decision(
+            "decline",
+            self.analysis,
+            candidates=near,
+            unknown=unknown or [],
+            remember=[*self.remember, self.analysis],
+        )
+
+    def answer(self, intent: Intent, confidence: float, follow_on: bool = False) -> Decision:
+        return Decision(
+            "answer", self.analysis, intent, confidence, follow_on, remember=self.remember
+        )
+
+
 class Decider:
     """The stages between a message and a decision; holds nothing between messages."""
 
@@ -107,99 +118,123 @@ class Decider:
         return analysis, scored[0].intent
 
     def decide(self, question: str, memory: Memory) -> Decision:
-        a = self.a
-        folded = " ".join(words(question))
+        """Read the message, settle what needs no grounding, then choose between the
+        readings that are about what was asked."""
+        reading = self._read(question, memory)
+        scored = self.a.matcher.score(reading.analysis, memory.tokens())
+        early = self._before_grounding(reading, scored, memory)
+        if early is not None:
+            return early
+        usable = [s for s in scored if s.confidence >= self.a.threshold]
+        if not usable:
+            if only_entities(reading.analysis):
+                return reading.answer(self.a.catalogue.intents["what_is"], 0.6)
+            return reading.decline([])
+        return self._choose(reading, usable, memory)
+
+    # ---- read ---------------------------------------------------------------------------------
+
+    def _read(self, question: str, memory: Memory) -> Reading:
+        """Focus on the asking sentence; match on the whole message when the question leans
+        on its story, and resolve a pronoun from memory."""
+        matcher = self.a.matcher
         focus = find_focus(question)
-        asking = a.matcher.analyze(focus.question)
-        remember: list[Analysis] = []
-        analysis = asking
+        asking = matcher.analyze(focus.question)
+        reading = Reading(" ".join(words(question)), focus, asking, asking)
+        focus_folded = " ".join(words(focus.question))
         if focus.has_story:
             # The story's condition, program and service fill memory; a question with no
             # subject of its own ("is there anything I can do?") is matched with the story.
-            whole = a.matcher.analyze(question)
-            remember.append(whole)
+            whole = matcher.analyze(question)
+            reading.remember.append(whole)
             # Ages and amounts the story gives ("My son is 20. Can he still get CCS?") belong
             # to the question too.
             asking.ages = asking.ages or whole.ages
             asking.amounts = asking.amounts or whole.amounts
             # "is that right??", "can they do that?" point back at the story.
-            points_back = bool(PRONOUN.search(" ".join(words(focus.question))))
+            points_back = bool(PRONOUN.search(focus_folded))
             if focus.generic or (not asking.entities and (asking.coverage < 1 or points_back)):
-                analysis = whole
-        self._resolve_pronoun(" ".join(words(focus.question)), analysis, memory)
+                reading.analysis = whole
+        resolve_pronoun(focus_folded, reading.analysis, memory.subject, self.a.kg)
+        return reading
 
-        def decline(near: list[Scored], unknown: list[str] | None = None) -> Decision:
-            return Decision(
-                "decline",
-                analysis,
-                candidates=near,
-                unknown=unknown or [],
-                remember=[*remember, analysis],
-            )
-
-        def answer(intent: Intent, confidence: float, follow_on: bool = False) -> Decision:
-            return Decision("answer", analysis, intent, confidence, follow_on, remember=remember)
-
-        scored = a.matcher.score(analysis, memory.tokens())
+    def _before_grounding(
+        self, reading: Reading, scored: list[Scored], memory: Memory
+    ) -> Decision | None:
+        """What the scores settle on their own: an off-topic question, an unknown subject, a
+        definition, a follow-on to the last question."""
         best = scored[0].confidence if scored else 0.0
         if any(
             s.intent.spec.handler == "decline" and s.confidence >= DECLINE_SHARE * best
             for s in scored
         ):
-            return decline([])
-        if asking.salient and not self._explains(scored):
-            return decline(scored, asking.salient)
-        intents = a.catalogue.intents
-        if self._is_definition(folded, analysis):
-            return answer(intents["what_is"], 0.9)
-        follow = self._follow_on(folded, analysis, scored, memory)
+            return reading.decline([])
+        if reading.asking.salient and not self._explains(scored):
+            return reading.decline(scored, reading.asking.salient)
+        if is_definition(reading.folded, reading.analysis):
+            return reading.answer(self.a.catalogue.intents["what_is"], 0.9)
+        follow = follow_on_intent(
+            reading.folded,
+            reading.analysis,
+            scored,
+            memory.last_intent,
+            self.a.catalogue.intents,
+            self.a.threshold,
+        )
         if follow is not None:
-            return answer(follow, max(a.threshold, 0.5), follow_on=True)
-        usable = [s for s in scored if s.confidence >= a.threshold]
-        if not usable:
-            if self._only_entities(analysis):
-                return answer(intents["what_is"], 0.6)
-            return decline([])
-        on_topic = self._grounded(usable, analysis, focus.question, memory)
+            return reading.answer(follow, max(self.a.threshold, 0.5), follow_on=True)
+        return None
+
+    def _choose(self, reading: Reading, usable: list[Scored], memory: Memory) -> Decision:
+        """Ground the usable readings, then answer the best, ask which was meant, or decline."""
+        analysis = reading.analysis
+        on_topic = self._grounded(usable, analysis, reading.focus.question, memory)
         # Two equally good readings are a question for the parent, asked before the retriever's
         # second opinion quietly keeps one of them.
         tied = self._rival(on_topic[0], on_topic[1:]) if on_topic else None
         grounded = self._second_opinion(on_topic, analysis, memory)
-        if len(content_words(focus.question)) > SMALLTALK_MAX_CONTENT:
+        if len(content_words(reading.focus.question)) > SMALLTALK_MAX_CONTENT:
             grounded = [s for s in grounded if s.intent.spec.handler != "more_detail"]
         if not grounded:
-            return decline(usable)
+            return reading.decline(usable)
         top = self._narrowest(grounded)
-        if top.intent.spec.handler in ("screener", "letter"):
-            action: Action = "screener" if top.intent.spec.handler == "screener" else "letter"
-            return Decision(action, analysis, top.intent, top.confidence, remember=remember)
-        if top.intent.spec.handler == "decline":
-            return decline([])
+        handler = top.intent.spec.handler
+        if handler in ("screener", "letter"):
+            action: Action = "screener" if handler == "screener" else "letter"
+            return Decision(action, analysis, top.intent, top.confidence, remember=reading.remember)
+        if handler == "decline":
+            return reading.decline([])
         rival = tied if tied is not None and top.intent is on_topic[0].intent else None
         rival = rival or self._rival(top, grounded[1:])
-        if rival is not None:
-            if self._same_subject(top, rival, analysis):
-                return Decision(
-                    "clarify",
-                    analysis,
-                    top.intent,
-                    top.confidence,
-                    # Offered in the order intents.yaml lists them, whichever scored first.
-                    candidates=sorted([top, rival], key=lambda s: self.order[s.intent.id]),
-                    remember=remember,
-                )
-            return decline([top, rival])
-        discount = STORY_DISCOUNT if analysis is not asking else 1.0
+        if rival is None:
+            return self._answer(reading, top, grounded)
+        if not self._same_subject(top, rival, analysis):
+            return reading.decline([top, rival])
+        return Decision(
+            "clarify",
+            analysis,
+            top.intent,
+            top.confidence,
+            # Offered in the order intents.yaml lists them, whichever scored first.
+            candidates=sorted([top, rival], key=lambda s: self.order[s.intent.id]),
+            remember=reading.remember,
+        )
+
+    @staticmethod
+    def _answer(reading: Reading, top: Scored, grounded: list[Scored]) -> Decision:
+        """Answer with the top reading; the others stay as candidates in case its handler
+        finds nothing. A match made on the story is less sure than a direct one."""
+        discount = STORY_DISCOUNT if reading.analysis is not reading.asking else 1.0
         return Decision(
             "answer",
-            analysis,
+            reading.analysis,
             top.intent,
             top.confidence * discount,
             candidates=[
                 replace(s, confidence=s.confidence * discount)
                 for s in [top, *(g for g in grounded if g.intent is not top.intent)]
             ],
-            remember=remember,
+            remember=reading.remember,
         )
 
     # ---- ground -------------------------------------------------------------------------------
@@ -310,63 +345,3 @@ class Decider:
             return True
         sides = self.a.grounder.intent_sides
         return bool(sides.get(a.id)) and sides.get(a.id) == sides.get(b.id)
-
-    # ---- reading the question's shape ---------------------------------------------------------
-
-    def _follow_on(
-        self, folded: str, analysis: Analysis, scored: list[Scored], memory: Memory
-    ) -> Intent | None:
-        """'and at school?': a short question that leans on the last one reuses its intent."""
-        last = memory.last_intent
-        if last is None or not FOLLOW_ON.match(folded):
-            return None
-        content = [w for w in folded.split() if w not in STOPWORDS]
-        top = scored[0].confidence if scored else 0.0
-        if len(content) > 6 or (top >= self.a.threshold and len(content) > 3):
-            return None
-        intent = self.a.catalogue.intents.get(last)
-        if intent is None:
-            return None
-        uses = FOLLOW_ON_USES.get(intent.spec.handler, frozenset())
-        kinds = {e.kind for e in analysis.entities}
-        if analysis.amounts:
-            kinds.add("money")
-        if analysis.ages:
-            kinds.add("age")
-        return intent if kinds & uses else None
-
-    def _resolve_pronoun(self, folded: str, analysis: Analysis, memory: Memory) -> None:
-        """'how do I get one?' right after 'what is an IEE?': 'one' means the IEE."""
-        subject = memory.subject
-        if subject is None or analysis.entities or not PRONOUN.search(folded):
-            return
-        node = self.a.kg.node(subject)
-        end = len(analysis.words)
-        analysis.entities.append(Entity(subject, node.kind, end, end, node.label.lower()))
-
-    @staticmethod
-    def _is_definition(folded: str, analysis: Analysis) -> bool:
-        """'What is an IEE?': a definition question about exactly one named thing."""
-        subjects = [e for e in analysis.entities if e.node_id != "ccs"] or analysis.entities
-        if not DEFINITION.match(folded) or len(subjects) != 1:
-            return False
-        entity = subjects[0]
-        context = [e for e in analysis.entities if e is not entity]
-        rest = [
-            w
-            for i, w in enumerate(analysis.words)
-            if not entity.start <= i < entity.end
-            and not any(c.start <= i < c.end for c in context)
-            and w not in STOPWORDS
-            and w not in DEFINITION_WORDS
-        ]
-        return not rest
-
-    @staticmethod
-    def _only_entities(analysis: Analysis) -> bool:
-        """A question that is nothing but a name ("IEP?", "whole child model") means 'what is'."""
-        if not analysis.entities:
-            return False
-        covered = {i for e in analysis.entities for i in range(e.start, e.end)}
-        rest = [w for i, w in enumerate(analysis.words) if i not in covered]
-        return all(w in NAME_ONLY_GLUE for w in rest)

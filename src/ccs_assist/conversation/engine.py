@@ -43,7 +43,6 @@ class Engine:
         self.max_chars = settings.max_question_chars
         self.referrals = list(settings.referrals)
 
-
     # ---- replies and lazily built indexes --------------------------------------------------
 
     def clean(self, text: object) -> str:

@@ -6,8 +6,9 @@ the next turn reads: the Memory's fields, the screener's progress and the last a
 "did you mean" keeps only the question text; its Analysis is rebuilt with the same matcher on
 load, which is deterministic, so the choice resolves the same way.
 
-The field lists below are checked against `dialogue.py` by tests/test_sessions_state.py: when the
-Conversation or its Memory gains state, that test fails until this module saves it too.
+The field lists below are checked against `dialogue.py` and `memory.py` by
+tests/test_sessions_state.py: when the Conversation or its Memory gains state, that test fails
+until this module saves it too.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from ccs_assist.answering.screener import Screener
-from ccs_assist.conversation.dialogue import Conversation, Memory
+from ccs_assist.conversation.dialogue import Conversation
+from ccs_assist.conversation.memory import Memory
 from ccs_assist.knowledge.schema import Answer
 from ccs_assist.letters import LetterError, LetterInterview
 
@@ -100,7 +102,7 @@ def load_conversation(assistant: Engine, data: dict[str, Any]) -> Conversation:
 
 
 def memory_field_names() -> tuple[str, ...]:
-    """The Memory dataclass's fields as dialogue.py defines them now (for the drift test)."""
+    """The Memory dataclass's fields as memory.py defines them now (for the drift test)."""
     return tuple(f.name for f in dataclasses.fields(Memory))
 
 

@@ -51,7 +51,6 @@ class Analysis:
     coverage: float
     amounts: list[int] = field(default_factory=list)
     ages: list[float] = field(default_factory=list)
-    corrected: dict[str, str] = field(default_factory=dict)
     unknown: list[str] = field(default_factory=list)
     salient: list[str] = field(default_factory=list)
     # Programs a named term belongs to ("the MTU" is where the MTP happens): cues about the
@@ -87,9 +86,12 @@ class Analysis:
 
 @dataclass(frozen=True)
 class Scored:
+    """One intent's reading of a question. `points` is the weight of the cues that fired,
+    `strong` whether a strong cue was among them, and `specificity` how many question words
+    they matched: the decider compares readings on these, not only on confidence."""
+
     intent: Intent
     confidence: float
-    cues: tuple[str, ...]
     points: float = 0.0
     strong: bool = False
     specificity: int = 0
@@ -236,14 +238,7 @@ class Matcher:
 
     def analyze(self, text: str) -> Analysis:
         raw_words = words(text)
-        fixed: list[str] = []
-        corrected: dict[str, str] = {}
-        for word in raw_words:
-            word = self.synonyms.get(word, word)
-            better = self._correct(word)
-            if better != word:
-                corrected[word] = better
-            fixed.append(better)
+        fixed = [self._correct(self.synonyms.get(word, word)) for word in raw_words]
         question_stems = [stem(w) for w in fixed]
         entities = self._entities(question_stems, fixed)
         content = [
@@ -263,7 +258,6 @@ class Matcher:
             coverage=coverage,
             amounts=money_amounts(text),
             ages=ages(text),
-            corrected=corrected,
             unknown=unknown,
             salient=salient,
             implied=[
@@ -329,7 +323,6 @@ class Matcher:
             raw = sum(cue.weight for cue in cues)
             if raw <= 0:
                 continue
-            fired = [cue.text for cue in cues]
             strong = any(cue.weight > 1 for cue in cues)
             specificity = sum(len(cue.stems) for cue in cues if cue.weight > 0)
             needs = intent.spec.needs
@@ -343,11 +336,7 @@ class Matcher:
                 elif not met_memory:
                     raw *= 0.5
             confidence = raw / (raw + 1.0) * factor
-            out.append(
-                Scored(
-                    intent, round(min(confidence, 1.0), 3), tuple(fired), raw, strong, specificity
-                )
-            )
+            out.append(Scored(intent, round(min(confidence, 1.0), 3), raw, strong, specificity))
         # Ties go to the intent whose cues matched more of the question's words, then to the
         # one written first in intents.yaml, so answers never depend on hashing order.
         order = self.order
