@@ -30,7 +30,7 @@ NAME_ONLY_GLUE = frozenset(
 )
 DEFINITION = re.compile(
     r"^\s*(what is|what are|what was|what were|what does|define|meaning of|explain|"
-    r"tell me about|what do you mean by)\b"
+    r"tell me about|what do you mean by|who (?:is|are)(?! (?:my|our|his|her|their)\b))\b"
 )
 DEFINITION_WORDS = frozenset({"define", "meaning", "mean", "explain", "tell", "stand", "exactly"})
 PRONOUN = re.compile(r"\b(it|one|that|this|them|those|these|that one)\b")
