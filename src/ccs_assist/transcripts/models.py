@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
@@ -105,7 +104,3 @@ class Case:
     line: int
     name: str
     turns: tuple[TurnCase, ...]
-
-    @property
-    def test_id(self) -> str:
-        return f"{Path(self.file).stem} - {self.name}"
