@@ -222,7 +222,7 @@ def _check_screener(check: ScreenerCheck, answer: Answer) -> list[Miss]:
 
 
 Check = Callable[[TurnSpec, "Answer", "Assistant | None"], list[Miss]]
-# In the order a failure report lists them (the order of README's table).
+# In the order a failure report lists them.
 CHECKS: tuple[Check, ...] = (
     _intent,
     _contains,
