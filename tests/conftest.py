@@ -7,6 +7,9 @@ import pytest
 from ccs_assist import Assistant
 from ccs_assist.knowledge.graph import KnowledgeGraph
 
+# pytester: test_transcripts runs pytest on tiny projects to test the transcripts plugin.
+pytest_plugins = ["pytester"]
+
 ROOT = Path(__file__).resolve().parents[1]
 GRAPH = ROOT / "graph"
 

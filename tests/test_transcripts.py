@@ -1,14 +1,14 @@
-"""Every conversation in transcripts/ is a test; the runner itself is tested on tiny transcripts.
-
-The conversations are collected from transcripts/*.yaml (not transcripts/pending/, which holds
-known misses waiting for an engine fix). A failing conversation fails with the same report
-`ccs-assist test-transcripts` prints, so the fix is the same either way.
-"""
+"""The transcripts runner, on tiny transcripts: what `ccs-assist test-transcripts` reports,
+and how the pytest plugin collects transcripts/*.yaml (each conversation one test, failing with
+the same report as the command). The real conversations run as those collected tests."""
 
 from __future__ import annotations
 
 import io
 import json
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -19,44 +19,6 @@ from ccs_assist import transcripts as tx
 from .conftest import GRAPH, ROOT
 
 TRANSCRIPTS = ROOT / "transcripts"
-SUITE = tx.load([TRANSCRIPTS])
-RESULTS: dict[str, tx.CaseResult] = {}
-
-# Graph nodes no intent can reach yet; their conversations wait in transcripts/pending/ and are
-# listed in .notes/transcript-misses.md. Remove an id here once its conversation passes.
-KNOWN_GAPS: set[str] = set()
-
-
-def _result(assistant: Assistant, case: tx.Case) -> tx.CaseResult:
-    if case.test_id not in RESULTS:
-        RESULTS[case.test_id] = tx.run_case(assistant, case)
-    return RESULTS[case.test_id]
-
-
-# ---- the transcripts themselves -------------------------------------------------------------
-
-
-def test_transcript_files_are_valid() -> None:
-    assert not SUITE.problems, "\n".join(str(p) for p in SUITE.problems)
-
-
-def test_there_are_at_least_60_conversations() -> None:
-    assert len(SUITE.cases) >= 60
-
-
-@pytest.mark.parametrize("case", SUITE.cases, ids=[c.test_id for c in SUITE.cases])
-def test_conversation(assistant: Assistant, case: tx.Case) -> None:
-    result = _result(assistant, case)
-    if not result.passed:
-        pytest.fail(tx.failure_report(result), pytrace=False)
-
-
-def test_transcripts_exercise_every_intent_principle_and_program(assistant: Assistant) -> None:
-    results = [_result(assistant, case) for case in SUITE.cases]
-    cover = tx.measure_coverage(assistant, results)
-    missing = {node_id for items in cover.missing.values() for node_id, _ in items}
-    unexpected = sorted(missing - KNOWN_GAPS)
-    assert not unexpected, "not exercised by any transcript: " + ", ".join(unexpected)
 
 
 # ---- the runner -----------------------------------------------------------------------------
@@ -289,3 +251,83 @@ def test_turns_share_memory_and_the_screener(assistant: Assistant, tmp_path: Pat
     answer = assistant.conversation().ask("check eligibility")
     misses = tx.check_turn(tx.TurnSpec(ask="x", screener=wrong), answer, assistant)
     assert {m.check for m in misses} == {"screener.step", "screener.results.age"}
+
+
+# ---- the real transcripts ----------------------------------------------------------------------
+
+
+def test_transcripts_exercise_every_intent_principle_and_program() -> None:
+    _, out = run([TRANSCRIPTS], coverage=True, as_json=True)
+    report = json.loads(out)
+    missing = [m["id"] for group in report["coverage"].values() for m in group["missing"]]
+    assert not missing, "not exercised by any transcript: " + ", ".join(missing)
+
+
+def test_pytest_collects_every_conversation_the_command_runs_once() -> None:
+    """The README's `pytest` (pyproject's testpaths and addopts) collects each conversation
+    `ccs-assist test-transcripts` runs, once, and no other YAML."""
+    collected = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    per_file = {
+        match[1]: int(match[2])
+        for match in re.finditer(r"^(\S+\.ya?ml): (\d+)$", collected, re.MULTILINE)
+    }
+    _, out = run([], as_json=True)
+    summary = json.loads(out)["summary"]
+    assert sum(per_file.values()) == summary["conversations"] > 0
+    assert len(per_file) == summary["files"]
+    assert all(name.startswith("transcripts/") for name in per_file), per_file
+
+
+# ---- the pytest plugin -------------------------------------------------------------------------
+
+FINE = "conversations:\n  - name: fine\n    turns:\n      - ask: is cp covered\n"
+
+
+@pytest.fixture
+def project(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
+    """A folder like the checkout, whose transcripts/ is the one the plugin collects."""
+    monkeypatch.setenv("CCS_ASSIST_TRANSCRIPTS", str(pytester.path / "transcripts"))
+    return pytester
+
+
+def run_pytest(project: pytest.Pytester, *args: str) -> pytest.RunResult:
+    return project.runpytest("-p", "ccs_assist.transcripts.plugin", "-p", "no:cacheprovider", *args)
+
+
+def test_a_failing_conversation_fails_with_the_commands_report(
+    project: pytest.Pytester, assistant: Assistant
+) -> None:
+    path = write(project.path / "transcripts", "broken.yaml", WRONG + FINE.split("\n", 1)[1])
+    result = run_pytest(project)
+    result.assert_outcomes(passed=1, failed=1)
+    (case, _) = tx.load([path]).cases
+    report = tx.failure_report(tx.run_case(assistant, case))
+    assert "- expected intent: fees" in report
+    assert report in result.stdout.str()
+
+
+def test_only_the_transcripts_folder_is_collected_and_pending_waits_until_named(
+    project: pytest.Pytester,
+) -> None:
+    write(project.path / "transcripts", "good.yaml", FINE)
+    write(project.path / "transcripts" / "pending", "miss.yaml", WRONG)
+    write(project.path / "graph", "nodes.yaml", WRONG)
+    run_pytest(project).assert_outcomes(passed=1)
+    run_pytest(project, "graph").assert_outcomes()
+    run_pytest(project, "transcripts/pending").assert_outcomes(failed=1)
+
+
+def test_a_mistake_in_a_file_fails_with_its_line_and_the_rest_still_runs(
+    project: pytest.Pytester,
+) -> None:
+    typo = "conversations:\n  - name: typo\n    turns:\n      - ask: hi\n        contians: [x]\n"
+    write(project.path / "transcripts", "typo.yaml", typo + FINE.split("\n", 1)[1])
+    result = run_pytest(project)
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["*typo.yaml:5: *unknown key 'contians'*did you mean 'contains'?*"])
