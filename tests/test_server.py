@@ -19,9 +19,13 @@ from pathlib import Path
 import httpx
 import pytest
 
+import ccs_assist
 from ccs_assist.interfaces.http import server
-from ccs_assist.interfaces.http.server import MAX_BODY, create_app
-from ccs_assist.interfaces.http.sessions import SessionStore
+from ccs_assist.interfaces.http.app import create_app
+from ccs_assist.interfaces.http.limits import MAX_BODY
+from ccs_assist.interfaces.http.session_rate import SessionRate
+from ccs_assist.interfaces.http.unanswered_log import UnansweredLog
+from ccs_assist.interfaces.session_store import SessionStore
 
 with warnings.catch_warnings():  # starlette nudges towards httpx2; httpx is what we ship with
     warnings.simplefilter("ignore")
@@ -88,7 +92,20 @@ def test_health(client, assistant):
         "version": body["version"],
     }
     assert body["nodes"] > 100
-    assert body["version"][0].isdigit()
+    assert body["version"] == ccs_assist.__version__
+
+
+def test_health_reads_the_graph_once_not_per_call(assistant, monkeypatch):
+    client = TestClient(create_app(assistant))
+    nodes = client.get("/v1/health").json()["nodes"]
+
+    def rebuilt(*args, **kwargs):  # pragma: no cover - fails the test if called
+        raise AssertionError("the graph was read again")
+
+    monkeypatch.setattr(type(assistant.kg), "graph", property(rebuilt))
+    monkeypatch.setattr(assistant.kg, "counts", rebuilt)
+    for _ in range(3):
+        assert client.get("/v1/health").json()["nodes"] == nodes
 
 
 def test_ask_one_off_returns_the_answer_model(client, assistant):
@@ -266,7 +283,7 @@ def test_unexpected_errors_are_a_json_500_without_details(assistant, caplog, mon
         raise RuntimeError("my daughter Jane has epilepsy")  # as if an error quoted the question
 
     monkeypatch.setattr(assistant, "conversation", explode)
-    with caplog.at_level(logging.ERROR, logger="ccs_assist.interfaces.http.server"):
+    with caplog.at_level(logging.ERROR, logger="ccs_assist.interfaces.http.request_guard"):
         response = client.post("/v1/ask", json={"question": "my daughter Jane has epilepsy"})
     assert_error(response, 500, "internal_error")
     assert "Jane" not in response.text and "RuntimeError" not in response.text
@@ -524,6 +541,24 @@ def test_a_half_sent_body_is_cut_off_with_408_and_big_headers_refused():
         stop_serve(process)
 
 
+def test_the_connection_cap_is_a_json_503_like_every_other_error():
+    process, port = start_serve("--limit-concurrency", "2")
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=5):  # one silent connection
+            over = httpx.get(f"http://127.0.0.1:{port}/v1/health", timeout=5)  # the second
+        body = assert_error(over, 503, "unavailable")
+        assert "connection limit" in body["detail"]
+        assert over.headers["connection"] == "close"
+        assert over.headers["cache-control"] == "no-store"
+        assert over.headers["x-content-type-options"] == "nosniff"
+        deadline = time.monotonic() + 5
+        while httpx.get(f"http://127.0.0.1:{port}/v1/health", timeout=5).status_code != 200:
+            assert time.monotonic() < deadline, "the cap did not free up"
+            time.sleep(0.05)
+    finally:
+        stop_serve(process)
+
+
 def test_new_sessions_are_limited_per_client(assistant, clock):
     client = TestClient(create_app(assistant, session_rate=3, clock=clock))
     made = [client.post("/v1/sessions").status_code for _ in range(3)]
@@ -539,14 +574,14 @@ def test_new_sessions_are_limited_per_client(assistant, clock):
 
 def test_the_session_limit_counts_each_client_on_its_own():
     clock = Clock()
-    rate = server.SessionRate(2, clock=clock, clients=3)
+    rate = SessionRate(2, clock=clock, clients=3)
     assert [rate.take("a"), rate.take("a")] == [0, 0]
     assert rate.take("a") > 0
     assert rate.take("b") == 0  # another address has its own budget
     for name in "cdefg":  # many addresses: the table stays bounded
         rate.take(name)
     assert len(rate._buckets) == 3
-    assert server.SessionRate(0).take("a") == 0  # 0: no limit
+    assert SessionRate(0).take("a") == 0  # 0: no limit
 
 
 @pytest.mark.parametrize(
@@ -593,7 +628,7 @@ def test_workers_need_shared_sessions(capsys):
 
 def test_the_unanswered_log_is_0600_and_never_follows_a_symlink(tmp_path):
     path = tmp_path / "unanswered.jsonl"
-    log = server.UnansweredLog(path)
+    log = UnansweredLog(path)
     log.check()
     log.write("what is a zebra crossing")
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
@@ -602,7 +637,7 @@ def test_the_unanswered_log_is_0600_and_never_follows_a_symlink(tmp_path):
     wide = tmp_path / "wide.jsonl"
     wide.write_text("")
     wide.chmod(0o644)
-    server.UnansweredLog(wide).write("x")
+    UnansweredLog(wide).write("x")
     assert stat.S_IMODE(wide.stat().st_mode) == 0o600  # tightened, not left readable
 
     target = tmp_path / "precious.txt"
@@ -610,19 +645,19 @@ def test_the_unanswered_log_is_0600_and_never_follows_a_symlink(tmp_path):
     link = tmp_path / "link.jsonl"
     link.symlink_to(target)
     with pytest.raises(OSError):
-        server.UnansweredLog(link).check()
-    server.UnansweredLog(link).write("planted")  # refused quietly at run time
+        UnansweredLog(link).check()
+    UnansweredLog(link).write("planted")  # refused quietly at run time
     assert target.read_text() == "keep me\n"
     fifo = tmp_path / "fifo"
     os.mkfifo(fifo)
     with pytest.raises(OSError):
-        server.UnansweredLog(fifo).check()
+        UnansweredLog(fifo).check()
 
 
 def test_the_unanswered_log_stops_at_its_size_cap(tmp_path, caplog):
     path = tmp_path / "unanswered.jsonl"
-    log = server.UnansweredLog(path, max_bytes=300)
-    with caplog.at_level(logging.WARNING, logger="ccs_assist.interfaces.http.server"):
+    log = UnansweredLog(path, max_bytes=300)
+    with caplog.at_level(logging.WARNING, logger="ccs_assist.interfaces.http.unanswered_log"):
         for n in range(50):
             log.write(f"question number {n}")
     assert 0 < path.stat().st_size <= 300

@@ -95,10 +95,11 @@ def test_conversation_attributes_are_all_saved_or_rebuilt(assistant: Assistant) 
     """Fails when dialogue.py adds state that state.py does not know about yet."""
     chat = assistant.conversation()
     assert set(vars(chat)) == set(CONVERSATION_STATE) | set(CONVERSATION_REBUILT), (
-        "Conversation's attributes changed: teach src/ccs_assist/state.py to save the new ones"
+        "Conversation's attributes changed: teach src/ccs_assist/conversation/state.py "
+        "to save the new ones"
     )
     assert set(memory_field_names()) == {*MEMORY_FIELDS, "pending"}, (
-        "Memory's fields changed: teach src/ccs_assist/state.py to save the new ones"
+        "Memory's fields changed: teach src/ccs_assist/conversation/state.py to save the new ones"
     )
     assert {f.name for f in dataclasses.fields(chat.memory)} == set(memory_field_names())
 

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import codecs
 import json
-from collections import OrderedDict
 from collections.abc import Iterator
 from typing import IO
 
 from ccs_assist.assistant import Assistant
 from ccs_assist.conversation.dialogue import Conversation
 from ccs_assist.errors import QuestionError
+from ccs_assist.interfaces.session_store import SessionStore
 
 MAX_SESSIONS = 1000
 MAX_SESSION_ID = 200
@@ -31,7 +31,10 @@ BOM = "\ufeff"
 
 def run_batch(assistant: Assistant, lines: IO[str] | IO[bytes], out: IO[str]) -> int:
     """Answer every line of `lines` (a byte stream, or a text stream whose buffer is read)."""
-    sessions: OrderedDict[str, Conversation] = OrderedDict()
+    # The input names its sessions; the least recently used go first when there are too many.
+    sessions: SessionStore[Conversation] = SessionStore(
+        assistant.conversation, ttl=None, max_size=MAX_SESSIONS
+    )
     for number, line, problem in read_lines(lines, max_chars=assistant.max_chars):
         if problem is not None:
             row: dict[str, object] = {"error": f"line {number}: {problem}", "line": number}
@@ -101,7 +104,7 @@ def _too_long(source: IO[bytes] | IO[str], first: bytes, limit: int, max_chars: 
 
 
 def answer_line(
-    assistant: Assistant, sessions: OrderedDict[str, Conversation], line: str, number: int
+    assistant: Assistant, sessions: SessionStore[Conversation], line: str, number: int
 ) -> dict[str, object]:
     """The row for one line: the Answer (with its line number) or an error object."""
     question: object = line
@@ -127,12 +130,7 @@ def answer_line(
         if session is None:
             answer = assistant.ask(question)
         else:
-            key = str(session)
-            chat = sessions.pop(key, None) or assistant.conversation(key)
-            sessions[key] = chat
-            while len(sessions) > MAX_SESSIONS:
-                sessions.popitem(last=False)
-            answer = chat.ask(question)
+            answer = sessions.get_or_create(str(session)).ask(question)
     except QuestionError as error:
         return {"error": f"line {number}: {error}", "line": number}
     return {**answer.model_dump(mode="json"), "line": number}

@@ -1,14 +1,11 @@
 """Where conversations live between requests: in this process, or in Redis for several workers.
 
-`SessionStore` is a small, thread-safe in-memory store: idle sessions expire, and there are never
-too many. `MemoryConversations` keeps live conversations in one (the default, one process);
-`RedisConversations` keeps each conversation's JSON state (state.py) in Redis or Valkey, so
-`serve --workers N` and several machines share them. Both lock a session for one turn at a time.
-
-Memory stays flat under any load: a session unused for `ttl` seconds is gone, and when
-`max_size` are alive, creating one more drops the one used longest ago. In `SessionStore` every
-access refreshes a session, so the store is kept in order of last use and expiry only ever has
-to look at its front. The clock is injectable so tests can move time.
+`MemoryConversations` keeps live conversations in a `SessionStore` (session_store.py: idle ones
+expire, the least recently used go first; the default, one process); `RedisConversations` keeps
+each conversation's JSON state (state.py) in Redis or Valkey, so `serve --workers N` and several
+machines share them. Both lock a session for one turn at a time, and both stay bounded: a
+session unused for `ttl` seconds is gone, and when `max_size` are alive, creating one more drops
+the one used longest ago.
 """
 
 from __future__ import annotations
@@ -19,17 +16,16 @@ import re
 import threading
 import time
 import uuid
-from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Generic, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Protocol, cast
+
+from ccs_assist.interfaces.session_store import SessionStore
 
 if TYPE_CHECKING:
     from ccs_assist.assistant import Assistant
     from ccs_assist.conversation.dialogue import Conversation
-
-T = TypeVar("T")
 
 __all__ = [
     "ConversationStore",
@@ -39,88 +35,6 @@ __all__ = [
     "SessionStore",
     "open_store",
 ]
-
-
-class SessionStore(Generic[T]):
-    """Values made by `factory(session_id)`, kept by id, with an idle TTL and a size bound."""
-
-    def __init__(
-        self,
-        factory: Callable[[str], T],
-        *,
-        ttl: float,
-        max_size: int,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        if not math.isfinite(ttl) or ttl <= 0:
-            raise ValueError("ttl must be a positive, finite number of seconds")
-        if max_size < 1:
-            raise ValueError("max_size must be at least 1")
-        self.ttl = float(ttl)
-        self.max_size = int(max_size)
-        self._factory = factory
-        self._clock = clock
-        self._lock = threading.Lock()
-        # id -> (value, last used); oldest use first, because every use moves an entry to the end.
-        self._items: OrderedDict[str, tuple[T, float]] = OrderedDict()
-
-    def create(self) -> tuple[str, T]:
-        """A new session with a fresh random id; may drop the least recently used one."""
-        session_id = uuid.uuid4().hex
-        value = self._factory(session_id)
-        with self._lock:
-            now = self._clock()
-            self._purge(now)
-            while len(self._items) >= self.max_size:
-                self._items.popitem(last=False)
-            self._items[session_id] = (value, now)
-        return session_id, value
-
-    def get(self, session_id: str) -> T | None:
-        """The session's value, refreshing its idle timer; None if unknown or expired."""
-        with self._lock:
-            now = self._clock()
-            self._purge(now)
-            item = self._items.get(session_id)
-            if item is None:
-                return None
-            self._items[session_id] = (item[0], now)
-            self._items.move_to_end(session_id)
-            return item[0]
-
-    def delete(self, session_id: str) -> bool:
-        """Forget a session; False if there was no such live session."""
-        with self._lock:
-            self._purge(self._clock())
-            return self._items.pop(session_id, None) is not None
-
-    def purge(self) -> int:
-        """Drop every expired session now; returns how many went."""
-        with self._lock:
-            return self._purge(self._clock())
-
-    def __len__(self) -> int:
-        with self._lock:
-            self._purge(self._clock())
-            return len(self._items)
-
-    def __contains__(self, session_id: object) -> bool:
-        with self._lock:
-            self._purge(self._clock())
-            return session_id in self._items
-
-    def _purge(self, now: float) -> int:
-        dropped = 0
-        while self._items:
-            _, (_, used) = next(iter(self._items.items()))
-            if now - used < self.ttl:
-                break
-            self._items.popitem(last=False)
-            dropped += 1
-        return dropped
-
-
-# ---- where conversations live ------------------------------------------------------------
 
 
 class SessionBusy(RuntimeError):
