@@ -550,6 +550,40 @@ def heavy_imports(command: list[str]) -> str:
 # ---- the report ------------------------------------------------------------------------------
 
 
+# Runs of one character, the shapes that make a careless regex backtrack (tests/test_batch.py
+# checks what the parsers find in them; here, how their time grows with the length).
+HOSTILE_TEXT = {
+    "accent": "\u00b4" * 2000,
+    "digit then spaces": "1" + " " * 1999,
+    "digits and spaces": "1 " * 1000,
+    "dollars": "$" * 2000,
+    "commas": "1," * 1000,
+    "is": "is " * 666,
+}
+
+
+def parser_growth(repeats: int = 7) -> list[list[object]]:
+    """Best-of-N time of the per-question parsers on hostile text and on twice that text:
+    about 2x is linear; 4x would be quadratic."""
+    from ccs_assist.text import ages, money_amounts, words
+
+    def best(text: str) -> float:
+        times = []
+        for _ in range(repeats):
+            started = time.perf_counter()
+            ages(text)
+            money_amounts(text)
+            words(text)
+            times.append(time.perf_counter() - started)
+        return min(times)
+
+    rows: list[list[object]] = []
+    for name, text in HOSTILE_TEXT.items():
+        one, two = best(text), best(text + text)
+        rows.append([name, f"{one * 1000:.2f}", f"{two * 1000:.2f}", f"{two / one:.1f}x"])
+    return rows
+
+
 def verdict(ok: bool) -> str:
     return "met" if ok else "NOT met"
 
@@ -601,6 +635,11 @@ def main(argv: list[str] | None = None) -> int:
         results |= {"startup": start, "startup_phases": phases, "heavy_imports": lazy}
         print_startup(start, phases, lazy, runs)
 
+    growth = parser_growth()
+    results["parser_growth"] = growth
+    header = ["text", "ms at 2,000 chars", "ms at 4,000", "growth"]
+    print(table("Parsers on hostile text (about 2x is linear)", header, growth))
+    print()
     rows = targets(scaled, start, lazy)
     results["targets"] = rows
     print(table("Targets (issue 6)", ["target", "measured", "verdict"], rows))

@@ -9,7 +9,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -174,23 +173,12 @@ LINEAR_INPUTS = {
 
 
 @pytest.mark.parametrize("name", list(LINEAR_INPUTS))
-def test_the_per_question_parsers_are_linear(name: str, assistant: Assistant) -> None:
-    """Twice the text takes about twice the time (a quadratic parser takes four times)."""
+def test_hostile_text_at_the_length_limit_finds_nothing(name: str, assistant: Assistant) -> None:
+    """Runs of one character at the length limit, the shapes that make a careless regex
+    backtrack: the parsers find no age or amount in them and the answer invents no topic.
+    (How their time grows with length is measured in bench/bench.py, not here.)"""
     text = LINEAR_INPUTS[name]
-
-    def best(question: str) -> float:
-        times = []
-        for _ in range(5):
-            started = time.perf_counter()
-            ages(question)
-            money_amounts(question)
-            words(question)
-            times.append(time.perf_counter() - started)
-        return min(times)
-
-    one, two = best(text), best(text + text)
-    assert one < 0.01, f"{one * 1000:.1f} ms for 2,000 characters"
-    assert two < max(3.2 * one, 0.002), f"{one * 1000:.2f} ms -> {two * 1000:.2f} ms"
-    started = time.perf_counter()
-    assistant.ask(text)  # the whole path, at the length limit
-    assert time.perf_counter() - started < 0.5
+    assert ages(text) == []
+    assert money_amounts(text) == []
+    assert len(words(text)) <= len(text)
+    assert assistant.ask(text).intent is None
