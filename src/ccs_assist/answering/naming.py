@@ -7,7 +7,7 @@ import re
 
 from ccs_assist.knowledge.graph import KnowledgeGraph, Node
 
-PARENTHESES = re.compile(r"\s*\(([^)]*)\)")
+_PARENTHESES = re.compile(r"\s*\(([^)]*)\)")
 
 
 def bullet(node: Node) -> str:
@@ -24,19 +24,19 @@ def join_names(names: list[str]) -> str:
 def short_name(kg: KnowledgeGraph, node: Node) -> str:
     """The name parents use: the label's abbreviation in brackets ("CCS"); for a program
     without one, who runs it and the plan's short name ("School district (IEP)")."""
-    found = PARENTHESES.search(node.label)
+    found = _PARENTHESES.search(node.label)
     if found:
         return found.group(1)
     runners = [kg.node(o).label for o, _ in kg.out(node.id, "administered_by")]
     short = next((a for a in node.aliases if a.isupper()), None)
     if runners and short:
-        return f"{PARENTHESES.sub('', runners[0]).strip()} ({short})"
+        return f"{_PARENTHESES.sub('', runners[0]).strip()} ({short})"
     return node.label
 
 
 def plain_service(node: Node) -> str:
     """'physical therapy' from 'Physical therapy (PT)', as it reads inside a sentence."""
-    name = PARENTHESES.sub("", node.label).strip()
+    name = _PARENTHESES.sub("", node.label).strip()
     return name[:1].lower() + name[1:] if not name[:2].isupper() else name
 
 
@@ -50,7 +50,7 @@ def need_phrase(purpose: Node) -> str:
 def without_name(node: Node) -> str:
     """A summary that opens with the node's name, said again as 'It' after the name was just
     said ("Spina bifida is ..." -> "It is ...")."""
-    name = PARENTHESES.sub("", node.label).strip()
+    name = _PARENTHESES.sub("", node.label).strip()
     if node.summary.lower().startswith(name.lower() + " "):
         return "It" + node.summary[len(name) :]
     return node.summary
