@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 
 from ccs_assist import Answer, Assistant
+from ccs_assist.answering import Composer, Draft, finish
+from ccs_assist.knowledge.graph import KnowledgeGraph
 
 
 def ask(assistant: Assistant, question: str) -> Answer:
@@ -258,3 +262,50 @@ def test_words_inside_a_long_name_do_not_act_alone(assistant: Assistant) -> None
 def test_age_said_with_will_be(assistant: Assistant) -> None:
     answer = ask(assistant, "my son will be 20 next month is he still eligible for ccs")
     assert answer.intent == "age_check" and "20" in answer.answer and "21" in answer.answer
+
+
+# ---- composing a Draft into an Answer ---------------------------------------------------------
+
+
+def test_a_composer_answers_as_finish_does(kg: KnowledgeGraph) -> None:
+    """Composer holds what every call passed to finish; the two compose the same Answer."""
+    offices = ["county_ccs_office", "drc"]
+    composer = Composer(kg, tuple(offices))
+    for fallback in (False, True):
+        draft = Draft(lead=[kg.node("req_age").summary], fallback=fallback)
+        draft.show("req_age")
+        entities = {"program": ["ccs"]}
+        composed = composer.compose(
+            copy.deepcopy(draft),
+            "how old?",
+            intent="age",
+            confidence=0.9,
+            entities=entities,
+            follow_ups=["Next?"],
+        )
+        finished = finish(
+            kg,
+            copy.deepcopy(draft),
+            question="how old?",
+            intent="age",
+            confidence=0.9,
+            entities=entities,
+            follow_ups=["Next?"],
+            default_referrals=offices,
+        )
+        assert composed == finished
+        assert composed.citations
+        assert composed.fallback is fallback
+
+
+def test_an_empty_fallback_says_what_it_knows_and_who_can_help(kg: KnowledgeGraph) -> None:
+    answer = Composer(kg, ("county_ccs_office",)).compose(Draft(fallback=True), "asthma?")
+    assert answer.answer.startswith("Sorry, I can't answer that one.")
+    assert "For help, you can ask: " in answer.answer
+    assert [r.id for r in answer.referrals] == ["county_ccs_office"]
+    assert answer.intent is None and answer.confidence == 0.0
+
+
+def test_referrals_skip_offices_the_graph_does_not_hold(kg: KnowledgeGraph) -> None:
+    referrals = Composer(kg).referrals(["no_such_office", "drc"])
+    assert [r.id for r in referrals] == ["drc"]

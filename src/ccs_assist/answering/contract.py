@@ -11,8 +11,8 @@ To rely on a new id, add one line here, next to the code that uses it:
     REQUIRED_NODES: NodeNeed("req_age", "requirement", {"max_age_exclusive": NUMBER}),
     REQUIRED_INTENTS: IntentNeed("what_is", "describe"),     # handler None: any handler
 
-Handler names need no entry: `check_handlers` compares intents.Handler with answers.HANDLERS
-(a handler that dialogue.py runs itself goes in SPECIAL_HANDLERS).
+Handler names need no entry: `check_handlers` compares catalogue.Handler with the handlers'
+HANDLERS (a handler that dialogue.py runs itself goes in SPECIAL_HANDLERS).
 """
 
 from __future__ import annotations
@@ -54,23 +54,27 @@ class IntentNeed:
 
 
 REQUIRED_NODES: tuple[NodeNeed, ...] = (
-    NodeNeed("ccs", "program", used_by="answers.HUBS, answers.conditions_list, decide"),
-    NodeNeed("mtp", "program", used_by="answers.conditions_list, screener"),
+    NodeNeed("ccs", "program", used_by="definitions.HUBS, conditions.conditions_list, decide"),
+    NodeNeed("mtp", "program", used_by="conditions.conditions_list, screener"),
     NodeNeed(
-        "req_age", "requirement", {"max_age_exclusive": NUMBER}, "answers.age_check, screener"
+        "req_age", "requirement", {"max_age_exclusive": NUMBER}, "eligibility.age_check, screener"
     ),
     NodeNeed("req_residence", "requirement", used_by="screener"),
     NodeNeed(
         "req_income",
         "requirement",
         {"agi_limit": NUMBER, "cost_share_percent": NUMBER},
-        "answers.income_check, screener",
+        "eligibility.income_check, screener",
     ),
-    NodeNeed("req_medical_condition", "requirement", used_by="answers, screener"),
-    NodeNeed("county_ccs_office", "organization", used_by="answers referrals, dialogue"),
-    NodeNeed("school_district", "organization", used_by="answers.decline referrals"),
-    NodeNeed("drc", "organization", used_by="answers.decline referrals"),
-    NodeNeed("case_management", "service", used_by="answers.age_check"),
+    NodeNeed("req_medical_condition", "requirement", used_by="conditions, unknown, screener"),
+    NodeNeed(
+        "county_ccs_office",
+        "organization",
+        used_by="referrals in conditions, counties, next_steps, unknown; dialogue",
+    ),
+    NodeNeed("school_district", "organization", used_by="referrals in unknown"),
+    NodeNeed("drc", "organization", used_by="referrals in next_steps, unknown"),
+    NodeNeed("case_management", "service", used_by="eligibility.age_check"),
 )
 
 REQUIRED_INTENTS: tuple[IntentNeed, ...] = (
@@ -80,7 +84,7 @@ REQUIRED_INTENTS: tuple[IntentNeed, ...] = (
 )
 
 
-# Handlers in intents.Handler that dialogue.py runs itself, with no function in answers.HANDLERS.
+# Handlers in catalogue.Handler that dialogue.py runs itself, with no function in HANDLERS.
 SPECIAL_HANDLERS: Mapping[str, str] = {"screener": "dialogue starts the eligibility check"}
 
 
@@ -153,18 +157,24 @@ def check_catalogue(catalogue: Catalogue, path: Path) -> list[Problem]:
 
 
 def check_handlers() -> list[Problem]:
-    """Handler names intents.yaml may use (intents.Handler) and the functions that answer them
-    (answers.HANDLERS) must be the same set; a mismatch is a code bug, named by module."""
-    from ccs_assist.answering.answers import HANDLERS
+    """Handler names intents.yaml may use (catalogue.Handler) and the functions that answer them
+    (handlers.HANDLERS) must be the same set; a mismatch is a code bug, named by module."""
+    from ccs_assist.answering.handlers import HANDLERS
     from ccs_assist.knowledge.catalogue import Handler
 
     declared = set(get_args(Handler))
     problems = [
-        Problem("src/ccs_assist/answers.py", 0, f"handler '{h}' has no function in HANDLERS")
+        Problem(
+            "src/ccs_assist/answering/handlers/__init__.py",
+            0,
+            f"handler '{h}' has no function in HANDLERS",
+        )
         for h in sorted(declared - set(HANDLERS) - set(SPECIAL_HANDLERS))
     ]
     problems += [
-        Problem("src/ccs_assist/intents.py", 0, f"handler '{h}' is not in intents.Handler")
+        Problem(
+            "src/ccs_assist/knowledge/catalogue.py", 0, f"handler '{h}' is not in catalogue.Handler"
+        )
         for h in sorted(set(HANDLERS) - declared)
     ]
     return problems

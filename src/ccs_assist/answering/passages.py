@@ -14,12 +14,12 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
+from ccs_assist.answering.sentences import split_sentences
 from ccs_assist.knowledge.graph import KnowledgeGraph
 from ccs_assist.text import STOPWORDS, stem, words
 from ccs_assist.understanding.salience import commonness
 
 _LEANS_BACK = re.compile(r"(It|They|This|These|That|Those|He|She)\b")
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 # A stem found in more than this share of the graph's sentences says nothing about which one.
 COMMON_SHARE = 0.04
 # A sentence must match question words worth at least this much to be worth adding; a
@@ -35,7 +35,6 @@ class Passages:
     """Sentences of every node's summary and detail, with the rarity of each stem."""
 
     def __init__(self, kg: KnowledgeGraph) -> None:
-        self.kg = kg
         self.sentences: dict[str, list[tuple[str, frozenset[str]]]] = {}
         counts: Counter[str] = Counter()
         total = 0
@@ -44,7 +43,7 @@ class Passages:
                 continue
             found: list[tuple[str, frozenset[str]]] = []
             for text in (node.summary, node.detail):
-                for sentence in split(text):
+                for sentence in _sentences(text):
                     stems = _stems(sentence)
                     found.append((sentence, stems))
                     counts.update(stems)
@@ -92,8 +91,8 @@ class Passages:
         return best[1] if best else None
 
 
-def split(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE.split(text or "") if s.strip()]
+def _sentences(text: str) -> list[str]:
+    return [s.strip() for s in split_sentences(text or "") if s.strip()]
 
 
 def _stems(text: str) -> frozenset[str]:
