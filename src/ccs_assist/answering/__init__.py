@@ -7,7 +7,7 @@ question asks about, glossary.py spells jargon out, screener.py runs the eligibi
 contract.py lists what this code needs from the graph. Other code imports from here."""
 
 from ccs_assist.answering.citations import SOURCE_RANK, source_kind
-from ccs_assist.answering.composition import SHORT_SENTENCES, Composer, finish
+from ccs_assist.answering.composition import SHORT_SENTENCES, Composer
 from ccs_assist.answering.draft import Draft, Turn
 from ccs_assist.answering.handlers import HANDLERS, unknown_subject
 from ccs_assist.answering.sentences import split_sentences
@@ -19,7 +19,6 @@ __all__ = [
     "Composer",
     "Draft",
     "Turn",
-    "finish",
     "source_kind",
     "split_sentences",
     "unknown_subject",

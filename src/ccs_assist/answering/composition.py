@@ -87,29 +87,6 @@ class Composer:
         return [_referral(self.kg.node(r)) for r in node_ids if r in self.kg]
 
 
-def finish(
-    kg: KnowledgeGraph,
-    draft: Draft,
-    *,
-    question: str,
-    intent: str | None,
-    confidence: float,
-    entities: dict[str, list[str]],
-    follow_ups: list[str],
-    default_referrals: list[str],
-) -> Answer:
-    """Composer(kg, default_referrals).compose(...) spelled out in full, kept for callers not
-    yet moved to a Composer."""
-    return Composer(kg, tuple(default_referrals)).compose(
-        draft,
-        question,
-        intent=intent,
-        confidence=confidence,
-        entities=entities,
-        follow_ups=follow_ups,
-    )
-
-
 def _short_answer(draft: Draft, intent: str | None) -> str:
     """The opening, the lead cut to SHORT_SENTENCES (the rest goes first in the detail), and
     the bullets. The screener, a fallback and small talk are never cut."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import uuid
 
-from ccs_assist.answering import HANDLERS, Draft, Turn, finish, unknown_subject
+from ccs_assist.answering import HANDLERS, Draft, Turn, unknown_subject
 from ccs_assist.answering.screener import Screener
 from ccs_assist.conversation.compose import (
     add_passage,
@@ -226,15 +226,13 @@ class Conversation(LetterTurns, ScreenerTurns):
             add_passage(a, draft, passage_question(analysis.text), bool(intent.spec.lead))
         if intent.spec.handler != "more_detail":
             self.memory.last_intent = intent.id
-        answer = finish(
-            a.kg,
+        answer = a.composer.compose(
             draft,
-            question=question,
+            question,
             intent=intent.id,
             confidence=min(1.0, confidence),
             entities=entities,
             follow_ups=follow_ups(a.kg, intent, draft),
-            default_referrals=a.referrals,
         )
         answer.answer = a.glossary.spell_out(answer.answer)
         return answer

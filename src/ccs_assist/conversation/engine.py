@@ -9,7 +9,7 @@ from __future__ import annotations
 import unicodedata
 from functools import cached_property
 
-from ccs_assist.answering import Draft, finish
+from ccs_assist.answering import Composer, Draft
 from ccs_assist.answering.glossary import Glossary
 from ccs_assist.answering.passages import Passages
 from ccs_assist.errors import QuestionError
@@ -42,6 +42,7 @@ class Engine:
         self.gap = settings.clarify_gap
         self.max_chars = settings.max_question_chars
         self.referrals = list(settings.referrals)
+        self.composer = Composer(kg, tuple(self.referrals))
 
     # ---- replies and lazily built indexes --------------------------------------------------
 
@@ -66,17 +67,7 @@ class Engine:
         return " ".join("".join(kept).split())
 
     def fallback_referrals(self) -> list[Referral]:
-        draft = Draft(fallback=True, referrals=self.referrals)
-        return finish(
-            self.kg,
-            draft,
-            question="",
-            intent=None,
-            confidence=0.0,
-            entities={},
-            follow_ups=[],
-            default_referrals=self.referrals,
-        ).referrals
+        return self.composer.referrals(self.referrals)
 
     @cached_property
     def retriever(self) -> IntentIndex:
@@ -115,16 +106,7 @@ class Engine:
         if analysis is not None:
             for entity in analysis.entities:
                 entities.setdefault(entity.kind, []).append(entity.node_id)
-        return finish(
-            self.kg,
-            draft,
-            question=question,
-            intent=None,
-            confidence=0.0,
-            entities=entities,
-            follow_ups=[],
-            default_referrals=self.referrals,
-        )
+        return self.composer.compose(draft, question, entities=entities)
 
     def notice(self, question: str, text: str) -> Answer:
         """A non-substantive reply (a greeting, a prompt, a clarification): no citations."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ccs_assist.answering import Draft, finish
+from ccs_assist.answering import Composer, Draft
 from ccs_assist.answering.screener import STOP_WORDS, Screener, StepReply
 from ccs_assist.conversation.engine import Engine
 from ccs_assist.conversation.memory import Memory
@@ -68,16 +68,8 @@ class ScreenerTurns:
         draft.rest_on(*reply.extra_basis)
         if not reply.requirement and not reply.extra_basis:
             draft.substantive = False
-        answer = finish(
-            a.kg,
-            draft,
-            question=question,
-            intent="screener",
-            confidence=confidence,
-            entities={},
-            follow_ups=[],
-            default_referrals=[],
-        )
+        # The screener names no office while it runs; when done, the county office.
+        answer = Composer(a.kg).compose(draft, question, intent="screener", confidence=confidence)
         answer.screener = screener.state() | {"done": reply.done}
         if reply.done:
             self.screener = None
