@@ -1,6 +1,6 @@
 """The chat side of letters: one question at a time, like the eligibility screener.
 
-For whoever wires it into the conversation (dialogue.py):
+For whoever wires it into the conversation (conversation/letter_turns.py):
 
     from ccs_assist.letters import LetterInterview, Letters, menu_text
     from ccs_assist.letters.interview import LetterReply

@@ -18,7 +18,7 @@ def more_detail(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
 
 
 def letter(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
-    """The letter interview is the conversation's to run (dialogue.py); reaching this handler
+    """The letter interview is the conversation's to run (conversation/letter_turns.py); reaching this handler
     means no letters are installed."""
     return None
 
