@@ -18,8 +18,8 @@ def more_detail(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
 
 
 def letter(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
-    """The letter interview is the conversation's to run (conversation/letter_turns.py); reaching this handler
-    means no letters are installed."""
+    """The letter interview is the conversation's to run (conversation/letter_turns.py);
+    reaching this handler means no letters are installed."""
     return None
 
 
