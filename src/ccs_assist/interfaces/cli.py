@@ -56,7 +56,8 @@ def _add_graph_commands(sub: Subcommands) -> None:
     check.set_defaults(handler=_cmd_check)
 
     graph = sub.add_parser("graph", help="work with the knowledge graph")
-    graph_sub = graph.add_subparsers(metavar="ACTION")
+    # Required: without it, `ccs-assist graph` alone would fall through to the chat.
+    graph_sub = graph.add_subparsers(metavar="ACTION", required=True)
     export = graph_sub.add_parser("export", help="write the graph as json, graphml or dot")
     export.add_argument("--format", choices=("json", "graphml", "dot"), default="json")
     export.add_argument("--output", "-o", type=Path, help="file to write (default: stdout)")

@@ -27,7 +27,7 @@ from ccs_assist.knowledge.graph import KnowledgeGraph
 from ccs_assist.knowledge.loader import read_bytes_safely
 from ccs_assist.knowledge.schema import Node
 
-FORMAT = 2
+FORMAT = 3  # 3: nodes keep their publisher
 PREFIX = "graph-"
 SUFFIX = ".json"
 MAX_SNAPSHOT_BYTES = 20_000_000
