@@ -140,6 +140,8 @@ def money_amounts(text: str) -> list[int]:
     for match in _MONEY.finditer(folded):
         digits, scale = match.group(1), match.group(2)
         raw = match.group(0)
+        if not (context or scale or "," in digits or raw.startswith("$")):
+            continue  # a bare number and no money word: not money (the cheap test first)
         plain = digits.replace(",", "").replace(".", "", 1)
         if len(plain) > 12:
             continue  # no family income has that many digits; int(float(...)) would overflow
