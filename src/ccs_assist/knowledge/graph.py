@@ -103,11 +103,6 @@ class KnowledgeGraph:
     def __contains__(self, node_id: object) -> bool:
         return node_id in self._nodes
 
-    def __getstate__(self) -> dict[str, Any]:
-        state = dict(self.__dict__)
-        state["_graph"] = None  # rebuilt from the adjacency lists when someone asks for it
-        return state
-
     @property
     def graph(self) -> nx.MultiDiGraph:
         if self._graph is None:
