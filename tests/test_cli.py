@@ -1,7 +1,8 @@
-"""The command line: check, export, ask and batch, as a script or a help desk would call them."""
+"""The command line: every subcommand, as a script or a help desk would call it."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ccs_assist.interfaces.cli import main
+from ccs_assist.interfaces.cli import _parser, main
 
 from .conftest import write_graph
 
@@ -104,3 +105,83 @@ def test_batch_takes_a_byte_order_mark_and_refuses_huge_session_ids() -> None:
     out = [json.loads(line) for line in result.stdout.splitlines()]
     assert out[0]["intent"] == "what_is"
     assert "longer than 200" in out[1]["error"]
+
+
+# ---- every subcommand, found from the parser itself ----------------------------------------
+
+TRANSCRIPT = Path(__file__).resolve().parents[1] / "transcripts" / "letters.yaml"
+
+
+def _commands(
+    parser: argparse.ArgumentParser, prefix: tuple[str, ...] = ()
+) -> dict[tuple[str, ...], argparse.ArgumentParser]:
+    """Every command path the parser defines ("check", "graph", "graph export", ...)."""
+    found: dict[tuple[str, ...], argparse.ArgumentParser] = {}
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                found[(*prefix, name)] = sub
+                found.update(_commands(sub, (*prefix, name)))
+    return found
+
+
+COMMANDS = _commands(_parser())
+
+# A real call for each command that needs no network and no server: the arguments, the lines
+# on standard input (None: run in this process), and what the output must contain.
+REAL_CALLS: dict[tuple[str, ...], tuple[list[str], str | None, str]] = {
+    ("check",): (["check"], None, "graph OK"),
+    ("graph", "export"): (["graph", "export", "--format", "dot"], None, '"ccs" -> "dhcs"'),
+    ("ask",): (["ask", "Is spina bifida covered?"], None, "Spina bifida"),
+    ("batch",): (["batch"], '{"question": "what is an IEE"}\n', '"intent": "what_is"'),
+    ("chat",): (["chat"], "what is an IEP\n", "individualized education program"),
+    ("letter",): (["letter", "--list"], None, "ccs_appeal"),
+    ("test-transcripts",): (["test-transcripts", str(TRANSCRIPT)], None, "conversations passed"),
+}
+# Commands with no real call here, and why; each still gets its --help run below.
+HELP_ONLY = {
+    ("serve",): "runs a web server until it is stopped (tests/test_server.py starts one)",
+    ("graph",): "only groups its actions; alone it is a usage error (see below)",
+}
+
+
+def test_every_command_has_a_real_call_or_a_reason() -> None:
+    """A new subcommand fails here until it is given a real call or a reason for none."""
+    assert set(COMMANDS) == set(REAL_CALLS) | set(HELP_ONLY)
+    assert not set(REAL_CALLS) & set(HELP_ONLY)
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS), ids=" ".join)
+def test_every_command_has_help(
+    command: tuple[str, ...], capsys: pytest.CaptureFixture[str]
+) -> None:
+    try:
+        code = main([*command, "--help"])
+    except SystemExit as done:
+        code = int(done.code or 0)
+    out = capsys.readouterr().out
+    assert code == 0
+    assert out.lower().startswith("usage:") and f"ccs-assist {' '.join(command)}" in out
+
+
+@pytest.mark.parametrize("command", sorted(REAL_CALLS), ids=" ".join)
+def test_every_command_runs_on_the_real_graph(
+    command: tuple[str, ...], capsys: pytest.CaptureFixture[str]
+) -> None:
+    args, stdin, expected = REAL_CALLS[command]
+    if stdin is None:
+        code = main(args)
+        out, err = capsys.readouterr()
+    else:  # reads standard input: a real process, with a real pipe
+        done = run_cli(*args, stdin=stdin)
+        code, out, err = done.returncode, done.stdout, done.stderr
+    assert code == 0, err
+    assert expected in out, out[:2000]
+    assert "Traceback" not in err
+
+
+def test_graph_alone_is_a_usage_error_not_the_chat(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(["graph"])
+    assert done.value.code == 2
+    assert "ACTION" in capsys.readouterr().err

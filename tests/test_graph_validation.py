@@ -138,3 +138,75 @@ def test_bad_files_get_a_message_not_a_traceback(
 def test_missing_folder(tmp_path: Path) -> None:
     found = problems_of(tmp_path / "nowhere")
     assert any("graph folder not found" in p for p in found)
+
+
+# ---- one translator of pydantic's complaints (knowledge/validation.py) ----------------------
+
+
+def test_a_nested_problem_names_the_line_of_its_own_key(tmp_path: Path) -> None:
+    """Not the line of the node or of the outer key: the line an editor must change."""
+    org = """kind: organization
+nodes:
+  - id: office
+    label: An office
+    summary: It answers.
+    sources: [law_one]
+    contact:
+      url: https://example.org
+      phone: [1, 2]
+    links:
+      - {type: related_to, to: prog}
+"""
+    found = problems_of(
+        write_graph(tmp_path, {"s.yaml": SOURCES, "p.yaml": PROGRAM, "o.yaml": org})
+    )
+    assert any("o.yaml:9: node 'office': 'contact.phone'" in p for p in found), found
+
+
+def test_a_wrong_choice_lists_the_choices(tmp_path: Path) -> None:
+    bad = SOURCES.replace("type: statute", "type: rumour")
+    found = problems_of(write_graph(tmp_path, {"s.yaml": bad, "p.yaml": PROGRAM}))
+    assert any(
+        "s.yaml:5: node 'law_one': 'type' is 'rumour', expected one of" in p for p in found
+    ), found
+
+
+def test_intents_file_problems_speak_the_same_words(tmp_path: Path) -> None:
+    from ccs_assist.knowledge.catalogue import load_catalogue
+
+    folder = write_graph(tmp_path, {"s.yaml": SOURCES, "p.yaml": PROGRAM})
+    (folder / "intents.yaml").write_text(
+        "intents:\n  - id: ask_prog\n    title: About the program\n    handlr: topic\n"
+        "  - id: other\n    title: Other\n    handler: guess\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(GraphError) as caught:
+        load_catalogue(KnowledgeGraph.load(folder))
+    found = [str(p) for p in caught.value.problems]
+    assert any(
+        p.endswith("intents.yaml:4: intent 'ask_prog': unknown field 'handlr'") for p in found
+    )
+    assert any("intents.yaml:7: intent 'other': 'handler' is 'guess'" in p for p in found), found
+
+
+def test_validation_problems_takes_another_vocabulary() -> None:
+    """transcripts/ can keep its own words ("key") and still get the lines from here."""
+    from pydantic import ValidationError
+    from pydantic_core import ErrorDetails
+
+    from ccs_assist.knowledge.loader import KEY_LINES, LINE
+    from ccs_assist.knowledge.schema import LinkSpec
+    from ccs_assist.knowledge.validation import validation_problems
+
+    raw = {"type": "related_to", "too": "x", LINE: 3, KEY_LINES: {"type": 3, "too": 4}}
+    with pytest.raises(ValidationError) as caught:
+        LinkSpec.model_validate({"type": "related_to", "too": "x"})
+
+    def in_keys(err: ErrorDetails) -> str:
+        return f"{err['type']} key {'.'.join(map(str, err['loc']))}"
+
+    found = validation_problems(caught.value, raw, "t.yaml", "turn 1", describe=in_keys)
+    assert sorted(map(str, found)) == [
+        "t.yaml:3: turn 1: missing key to",
+        "t.yaml:4: turn 1: extra_forbidden key too",
+    ]

@@ -77,6 +77,17 @@ def test_json_export_is_node_link_with_kinds_and_types(kg: KnowledgeGraph) -> No
     assert all("type" in link for link in data["links"])
 
 
+def test_a_sources_publisher_is_kept_and_exported(kg: KnowledgeGraph) -> None:
+    """`publisher:` is checked on load, so it must not be dropped after."""
+    expected = "Article from a commercial IEP guide site (seed document)"
+    assert kg.node("seed_ccs_iep_article").publisher == expected
+    nodes = {n["id"]: n for n in json.loads(export(kg, "json"))["nodes"]}
+    assert nodes["seed_ccs_iep_article"]["publisher"] == expected
+    assert "publisher" not in nodes["ccs"]  # a program has none
+    published = [n for n in kg.nodes("source") if n.publisher]
+    assert len(published) > len(list(kg.nodes("source"))) // 2
+
+
 def test_graphml_and_dot_exports(kg: KnowledgeGraph) -> None:
     assert "<graphml" in export(kg, "graphml")
     dot = export(kg, "dot")

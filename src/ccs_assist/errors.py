@@ -13,7 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["SHOWN_PROBLEMS", "CcsAssistError", "GraphError", "Problem", "QuestionError"]
+__all__ = [
+    "SHOWN_PROBLEMS",
+    "CcsAssistError",
+    "GraphError",
+    "Problem",
+    "QuestionError",
+    "display_path",
+]
 
 
 @dataclass(frozen=True, order=True)

@@ -18,8 +18,9 @@ _NON_WORD = re.compile(r"[^a-z0-9$%]+")
 _MONEY = re.compile(r"\$?\s?(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(k|thousand|grand)?\b")
 # Possessive \s*+: "1" and 2,000 spaces cannot be split two ways at each space (linear).
 _AGE_UNIT = re.compile(r"\d\s*+-?\s*+(?:years?|yrs?|y/?o|year-old|months?|mos?)\b")
+# A number, then (group 2) a unit of years or (group 3) of months; a bare number is no age here.
 _AGE = re.compile(
-    r"\b(\d{1,3})(?:\s*+-?\s*+(?:years?|yrs?|y/?o|year-old|yo)\b|\s+(?:months?|mos?)\b)?"
+    r"\b(\d{1,3})(?:(\s*+-?\s*+(?:years?|yrs?|y/?o|year-old|yo)\b)|(\s+(?:months?|mos?)\b))?"
 )
 
 # Common English words: never "corrected" into domain words, never counted as content.
@@ -139,6 +140,8 @@ def money_amounts(text: str) -> list[int]:
     for match in _MONEY.finditer(folded):
         digits, scale = match.group(1), match.group(2)
         raw = match.group(0)
+        if not (context or scale or "," in digits or raw.startswith("$")):
+            continue  # a bare number and no money word: not money (the cheap test first)
         plain = digits.replace(",", "").replace(".", "", 1)
         if len(plain) > 12:
             continue  # no family income has that many digits; int(float(...)) would overflow
@@ -165,10 +168,40 @@ def ages(text: str) -> list[float]:
     if not _AGE_UNIT.search(folded):
         out.extend(float(m.group(1)) for m in _BARE_AGE.finditer(folded))
     for match in _AGE.finditer(folded):
-        unit = match.group(0)
-        number = int(match.group(1))
-        if re.search(r"months?|mos?\b", unit):
-            out.append(number / 12)
-        elif re.search(r"year|yr|y/?o|yo", unit):
-            out.append(float(number))
+        number, years, months = match.groups()
+        if months:
+            out.append(int(number) / 12)
+        elif years:
+            out.append(float(int(number)))
     return out
+
+
+# ---- a reply to one question ("how old?", "how much?"): a bare number is the answer ----------
+
+_BARE_NUMBER = re.compile(r"\s*(\d{1,3})\s*")
+# Unlike _MONEY (which must tell "$62,000" from "3 kids" in a free question), any first number
+# in a reply to "how much?" is an amount; "grand" is not read here.
+_REPLY_AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(k|thousand)?\b")
+MAX_AGE = 120
+
+
+def reply_age(text: str) -> float | None:
+    """The age in years a reply to "how old is your child?" gives ("7", "18 months", "she is
+    7"), or None when there is none or the first one is over MAX_AGE."""
+    found = ages(text)
+    if not found:
+        bare = _BARE_NUMBER.fullmatch(fold(text))
+        found = [float(bare.group(1))] if bare else []
+    if not found or found[0] > MAX_AGE:
+        return None
+    return found[0]
+
+
+def reply_amount(text: str) -> float | None:
+    """The dollar amount a reply to "how much?" gives: its first number ("52,000", "52k",
+    "about 52 thousand"), or None when there is no number."""
+    match = _REPLY_AMOUNT.search(fold(text))
+    if not match:
+        return None
+    value = float(match.group(1).replace(",", ""))
+    return value * 1000 if match.group(2) else value

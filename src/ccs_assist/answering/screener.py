@@ -8,69 +8,30 @@ It never promises: the county CCS program decides.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Any, Literal
 
+from ccs_assist.answering.screener_replies import (
+    NO,
+    OUT_OF_STATE,
+    STOP_WORDS,
+    UNSURE,
+    YES,
+    find_county,
+    is_one_of,
+    reply_words,
+)
+from ccs_assist.answering.screener_wording import INTRO, QUESTIONS, RETRY, said_before
 from ccs_assist.knowledge.graph import KnowledgeGraph
-from ccs_assist.text import ages, fold, words
+from ccs_assist.text import reply_age, reply_amount
 from ccs_assist.understanding.matcher import Matcher
+
+__all__ = ["STEPS", "STOP_WORDS", "Screener", "StepReply"]
 
 Status = Literal["met", "not_met", "unknown"]
 STEPS = ("age", "residence", "medi_cal", "income", "cost", "condition")
 MAX_TRIES = 2
-STOP_WORDS = frozenset({"stop", "cancel", "quit", "exit", "nevermind", "never mind"})
-YES = frozenset(
-    {"yes", "y", "yeah", "yep", "yup", "sure", "correct", "we do", "she does", "he does"}
-)
-# Compared after folding, so "don't know" arrives as "do not know".
-NO = frozenset({"no", "n", "nope", "nah", "we do not", "she does not", "he does not", "not"})
-UNSURE = frozenset(
-    {
-        "not sure",
-        "do not know",
-        "i do not know",
-        "idk",
-        "unsure",
-        "maybe",
-        "no idea",
-        "i am not sure",
-        "we do not know",
-        "dunno",
-    }
-)
-OUT_OF_STATE = re.compile(
-    r"\b(not in california|outside california|another state|out of state|other state)\b|"
-    r"\b(alabama|alaska|arizona|arkansas|colorado|connecticut|delaware|florida|georgia|hawaii|"
-    r"idaho|illinois|indiana|iowa|kansas|kentucky|louisiana|maine|maryland|massachusetts|"
-    r"michigan|minnesota|mississippi|missouri|montana|nebraska|new hampshire|new jersey|"
-    r"new mexico|new york|north carolina|north dakota|ohio|oklahoma|oregon|pennsylvania|"
-    r"rhode island|south carolina|south dakota|tennessee|texas|utah|vermont|virginia|"
-    r"washington|west virginia|wisconsin|wyoming|mexico|nevada)\b(?!\s+county)"
-)
-
-INTRO = (
-    "Let's check the four CCS rules (age, where you live, income, and the medical "
-    "condition). I'll ask one thing at a time. Say 'stop' at any time to leave the check."
-)
-QUESTIONS = {
-    "age": "How old is your child? (for example: 7, or 18 months)",
-    "residence": "Which California county does your child live in?",
-    "medi_cal": "Does your child have full-scope Medi-Cal? (yes / no / not sure)",
-    "income": "What was your family's adjusted gross income (AGI) on your last California tax "
-    "return? (a number, like 52,000)",
-    "cost": "About how much do you expect your child's care for the CCS condition to cost your "
-    "family in a year? (a number, or 'not sure')",
-    "condition": "What is your child's medical condition? (for example: cerebral palsy)",
-}
-RETRY = {
-    "age": "Please give the age as a number, like 7 or '18 months'.",
-    "residence": "Please give the name of a California county, like 'Fresno', or say 'not in "
-    "California'.",
-    "medi_cal": "Please answer yes, no, or not sure.",
-    "income": "Please give a dollar amount, like 52,000, or say 'not sure'.",
-    "cost": "Please give a dollar amount, like 9,000, or say 'not sure'.",
-    "condition": "Please name the condition, for example 'spina bifida', or say 'not sure'.",
-}
 REQUIREMENT = {
     "age": "req_age",
     "residence": "req_residence",
@@ -79,19 +40,6 @@ REQUIREMENT = {
     "cost": "req_income",
     "condition": "req_medical_condition",
 }
-
-
-def said_before(step: str, given: str) -> str:
-    """How the check repeats back what the parent said earlier."""
-    if step == "age":
-        return f"You told me your child is {given}."
-    if step == "residence":
-        return f"You told me you live in {given.title()} County."
-    if step == "income":
-        return f"You told me your family income is ${float(given):,.0f}."
-    if step == "condition":
-        return f"You told me your child has {given}."
-    return f"You told me: {given}."
 
 
 @dataclass
@@ -106,6 +54,8 @@ class StepReply:
 
 @dataclass
 class Screener:
+    """One parent's eligibility check: where it is, and what each step has found."""
+
     kg: KnowledgeGraph
     matcher: Matcher
     counties: frozenset[str]
@@ -113,12 +63,11 @@ class Screener:
     tries: int = 0
     results: dict[str, Status] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)
+    # The condition node the parent named, if the graph has it: the verdict names it, and
+    # says when the Medical Therapy Program serves it.
     condition: str | None = None
     # What the parent said earlier in the conversation, by step ("age": "7"): used, not asked.
     known: dict[str, str] = field(default_factory=dict)
-
-    def start(self) -> str:
-        return INTRO + "\n" + QUESTIONS["age"]
 
     def state(self) -> dict[str, object]:
         return {"step": self.step, "results": dict(self.results), "notes": dict(self.notes)}
@@ -145,33 +94,7 @@ class Screener:
     ) -> Screener:
         """The check `to_state` saved, with the live graph and matcher; bad data raises
         ValueError rather than resuming a check at a step that does not exist."""
-        step = data.get("step")
-        tries = data.get("tries", 0)
-        results = data.get("results") or {}
-        notes = data.get("notes") or {}
-        condition = data.get("condition")
-        known = data.get("known") or {}
-        if not isinstance(known, dict) or any(k not in STEPS for k in known):
-            raise ValueError("not a saved screener state")
-        if step not in STEPS or not isinstance(tries, int) or isinstance(tries, bool):
-            raise ValueError("not a saved screener state")
-        if not isinstance(results, dict) or not isinstance(notes, dict):
-            raise ValueError("not a saved screener state")
-        if any(v not in ("met", "not_met", "unknown") for v in results.values()):
-            raise ValueError("not a saved screener state")
-        if condition is not None and not isinstance(condition, str):
-            raise ValueError("not a saved screener state")
-        return cls(
-            kg,
-            matcher,
-            counties,
-            step=str(step),
-            tries=tries,
-            results={str(k): v for k, v in results.items()},
-            notes={str(k): str(v) for k, v in notes.items()},
-            condition=condition,
-            known={str(k): str(v) for k, v in known.items()},
-        )
+        return cls(kg, matcher, counties, **_saved_fields(data))
 
     def current_question(self) -> str:
         return QUESTIONS[self.step]
@@ -180,10 +103,10 @@ class Screener:
         """Whether this text answers the current step, tried on a copy so nothing changes:
         a side question ("what does full scope mean?") is then answered, not re-asked."""
         trial = replace(self, results=dict(self.results), notes=dict(self.notes))
-        return getattr(trial, f"_{self.step}")(text) is not None
+        return trial._read(self.step, text) is not None
 
     def handle(self, text: str) -> StepReply:
-        reply = getattr(self, f"_{self.step}")(text)
+        reply = self._read(self.step, text)
         if reply is None:
             self.tries += 1
             if self.tries < MAX_TRIES:
@@ -199,13 +122,8 @@ class Screener:
     def begin(self) -> StepReply:
         """The opening, answering at once every step the parent already told us about."""
         reply = StepReply(INTRO, None)
-        given = self.known.pop(self.step, None)
-        first = getattr(self, f"_{self.step}")(given) if given else None
-        if first is None or given is None:
-            reply.text += "\n" + QUESTIONS[self.step]
+        if not self._recall(self.step, reply):
             return reply
-        reply.text += f"\n{said_before(self.step, given)} {first.text}"
-        reply.extra_basis.append(first.requirement or "")
         return self._advance(reply)
 
     def _advance(self, reply: StepReply) -> StepReply:
@@ -220,28 +138,35 @@ class Screener:
                 reply.done = True
                 break
             self.step = nxt
-            given = self.known.pop(nxt, None)
-            answered = getattr(self, f"_{nxt}")(given) if given else None
-            if answered is None or given is None:
-                reply.text += "\n" + QUESTIONS[nxt]
+            if not self._recall(nxt, reply):
                 break
-            reply.text += f"\n{said_before(nxt, given)} {answered.text}"
-            if answered.requirement:
-                reply.extra_basis.append(answered.requirement)
         reply.extra_basis = [n for n in dict.fromkeys(reply.extra_basis) if n]
         return reply
+
+    def _recall(self, step: str, reply: StepReply) -> bool:
+        """Answer `step` from what the parent said earlier, adding it to `reply`; when they
+        said nothing readable, ask it instead and return False."""
+        given = self.known.pop(step, None)
+        answered = self._read(step, given) if given else None
+        if answered is None or given is None:
+            reply.text += "\n" + QUESTIONS[step]
+            return False
+        reply.text += f"\n{said_before(step, given)} {answered.text}"
+        reply.extra_basis.append(answered.requirement or "")
+        return True
+
+    def _read(self, step: str, text: str) -> StepReply | None:
+        """The step's own method below reads the reply: None means it could not."""
+        reader: Callable[[str], StepReply | None] = getattr(self, f"_{step}")
+        return reader(text)
 
     # ---- one method per step: return None to re-ask -----------------------------------------
 
     def _age(self, text: str) -> StepReply | None:
-        found = ages(text)
-        if not found:
-            bare = re.fullmatch(r"\s*(\d{1,3})\s*", fold(text))
-            found = [float(bare.group(1))] if bare else []
-        if not found or found[0] > 120:
+        age = reply_age(text)
+        if age is None:
             return None
         limit = self._param("req_age", "max_age_exclusive")
-        age = found[0]
         self.results["age"] = "met" if age < limit else "not_met"
         verdict = "meets" if age < limit else "does not meet"
         return StepReply(
@@ -249,17 +174,17 @@ class Screener:
         )
 
     def _residence(self, text: str) -> StepReply | None:
-        folded = " ".join(words(text))
-        if self._is(folded, UNSURE):
+        folded = reply_words(text)
+        if is_one_of(folded, UNSURE):
             return None
-        if OUT_OF_STATE.search(folded) or self._is(folded, NO):
+        if OUT_OF_STATE.search(folded) or is_one_of(folded, NO):
             self.results["residence"] = "not_met"
             return StepReply(
                 "CCS is for children who live in California. "
                 + self.kg.node("req_residence").summary,
                 "req_residence",
             )
-        county = next((c for c in self.counties if re.search(rf"\b{re.escape(c)}\b", folded)), None)
+        county = find_county(folded, self.counties)
         if county is None:
             return None
         self.results["residence"] = "met"
@@ -271,11 +196,11 @@ class Screener:
         )
 
     def _medi_cal(self, text: str) -> StepReply | None:
-        folded = " ".join(words(text))
-        if self._is(folded, UNSURE):
+        folded = reply_words(text)
+        if is_one_of(folded, UNSURE):
             self.notes["medi_cal"] = "unsure"
             return StepReply("That's fine; we'll look at income instead.", None)
-        if self._is(folded, YES) or ("medi cal" in folded and not self._is(folded, NO)):
+        if is_one_of(folded, YES) or ("medi cal" in folded and not is_one_of(folded, NO)):
             self.results["income"] = "met"
             self.notes["medi_cal"] = "yes"
             return StepReply(
@@ -283,16 +208,16 @@ class Screener:
                 + self.kg.node("req_income").summary,
                 "req_income",
             )
-        if self._is(folded, NO):
+        if is_one_of(folded, NO):
             self.notes["medi_cal"] = "no"
             return StepReply("Then the income rule applies.", None)
         return None
 
     def _income(self, text: str) -> StepReply | None:
-        amount = self._amount(text)
-        if amount == -1:
+        if is_one_of(reply_words(text), UNSURE):
             self.results["income"] = "unknown"
             return StepReply("The county will check income from your tax return.", "req_income")
+        amount = reply_amount(text)
         if amount is None:
             return None
         limit = self._param("req_income", "agi_limit")
@@ -312,17 +237,17 @@ class Screener:
         )
 
     def _cost(self, text: str) -> StepReply | None:
-        amount = self._amount(text)
-        share = self._param("req_income", "cost_share_percent")
-        income = float(self.notes.get("income", "0").replace(",", ""))
-        if amount == -1:
+        if is_one_of(reply_words(text), UNSURE):
             self.results["income"] = "unknown"
             return StepReply(
                 "The county can work that out with you from your child's expected care costs.",
                 "req_income",
             )
+        amount = reply_amount(text)
         if amount is None:
             return None
+        share = self._param("req_income", "cost_share_percent")
+        income = float(self.notes.get("income", "0").replace(",", ""))
         if income and amount > income * share / 100:
             self.results["income"] = "met"
             return StepReply(
@@ -338,8 +263,8 @@ class Screener:
         )
 
     def _condition(self, text: str) -> StepReply | None:
-        folded = " ".join(words(text))
-        if self._is(folded, UNSURE):
+        folded = reply_words(text)
+        if is_one_of(folded, UNSURE):
             self.results["condition"] = "unknown"
             return StepReply(self.kg.node("req_medical_condition").summary, "req_medical_condition")
         found = self.matcher.analyze(text).ids("condition")
@@ -422,22 +347,32 @@ class Screener:
         groups = [condition, *(g for g, _ in self.kg.out(condition, "part_of"))]
         return any(p == "mtp" for g in groups for p, _ in self.kg.out(g, "covered_by"))
 
-    # ---- small parsers -----------------------------------------------------------------------
-
     def _param(self, node_id: str, name: str) -> float:
         return float(self.kg.node(node_id).params[name])
 
-    @staticmethod
-    def _is(folded: str, options: frozenset[str]) -> bool:
-        return folded in options or any(folded.startswith(o + " ") for o in options)
-
-    def _amount(self, text: str) -> float | None:
-        """A dollar amount; -1 for "not sure"; None when unreadable."""
-        folded = " ".join(words(text))
-        if self._is(folded, UNSURE):
-            return -1
-        match = re.search(r"(\d[\d,]*(?:\.\d+)?)\s*(k|thousand)?\b", fold(text))
-        if not match:
-            return None
-        value = float(match.group(1).replace(",", ""))
-        return value * 1000 if match.group(2) else value
+def _saved_fields(data: dict[str, object]) -> dict[str, Any]:
+    """The Screener fields `to_state` saved, checked; ValueError when `data` is not that."""
+    step = data.get("step")
+    tries = data.get("tries", 0)
+    results = data.get("results") or {}
+    notes = data.get("notes") or {}
+    condition = data.get("condition")
+    known = data.get("known") or {}
+    if not isinstance(known, dict) or any(k not in STEPS for k in known):
+        raise ValueError("not a saved screener state")
+    if step not in STEPS or not isinstance(tries, int) or isinstance(tries, bool):
+        raise ValueError("not a saved screener state")
+    if not isinstance(results, dict) or not isinstance(notes, dict):
+        raise ValueError("not a saved screener state")
+    if any(v not in ("met", "not_met", "unknown") for v in results.values()):
+        raise ValueError("not a saved screener state")
+    if condition is not None and not isinstance(condition, str):
+        raise ValueError("not a saved screener state")
+    return {
+        "step": str(step),
+        "tries": tries,
+        "results": {str(k): v for k, v in results.items()},
+        "notes": {str(k): str(v) for k, v in notes.items()},
+        "condition": condition,
+        "known": {str(k): str(v) for k, v in known.items()},
+    }

@@ -9,8 +9,9 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeAlias
 
-from ccs_assist.errors import CcsAssistError
+from ccs_assist.errors import CcsAssistError, GraphError
 from ccs_assist.interfaces.letters_cli import add_letter_command
 
 
@@ -29,6 +30,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
 
+if TYPE_CHECKING:  # argparse's class is generic to type checkers only, not at run time
+    Subcommands: TypeAlias = argparse._SubParsersAction[argparse.ArgumentParser]
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ccs-assist",
@@ -37,17 +42,30 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--graph", type=Path, default=None, help="graph folder (default: graph/)")
     sub = parser.add_subparsers(metavar="COMMAND")
+    _add_graph_commands(sub)
+    _add_answer_commands(sub)
+    _add_serve_command(sub)
+    add_letter_command(sub)  # letters_cli.py: `ccs-assist letter`
+    _add_transcripts_command(sub)
+    return parser
 
+
+def _add_graph_commands(sub: Subcommands) -> None:
+    """`check` and `graph export`: for whoever edits graph/."""
     check = sub.add_parser("check", help="validate graph/ and print counts; exit 1 on problems")
     check.set_defaults(handler=_cmd_check)
 
     graph = sub.add_parser("graph", help="work with the knowledge graph")
-    graph_sub = graph.add_subparsers(metavar="ACTION")
+    # Required: without it, `ccs-assist graph` alone would fall through to the chat.
+    graph_sub = graph.add_subparsers(metavar="ACTION", required=True)
     export = graph_sub.add_parser("export", help="write the graph as json, graphml or dot")
     export.add_argument("--format", choices=("json", "graphml", "dot"), default="json")
     export.add_argument("--output", "-o", type=Path, help="file to write (default: stdout)")
     export.set_defaults(handler=_cmd_export)
 
+
+def _add_answer_commands(sub: Subcommands) -> None:
+    """`ask`, `batch` and `chat`: answers on this machine, without a server."""
     ask = sub.add_parser("ask", help='answer one question: ccs-assist ask "Is CP covered?"')
     ask.add_argument("question", nargs="+", help="the question (quote it)")
     ask.add_argument("--json", action="store_true", help="print the Answer as JSON")
@@ -62,6 +80,8 @@ def _parser() -> argparse.ArgumentParser:
     chat = sub.add_parser("chat", help="start the chat (the default when no command is given)")
     chat.set_defaults(handler=_cmd_chat)
 
+
+def _add_serve_command(sub: Subcommands) -> None:
     serve = sub.add_parser("serve", help="run the HTTP API for help desks (needs the server extra)")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: localhost)")
     serve.add_argument("--port", type=int, default=8000)
@@ -99,8 +119,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.set_defaults(handler=_cmd_serve)
 
-    add_letter_command(sub)  # letters_cli.py: `ccs-assist letter`
 
+def _add_transcripts_command(sub: Subcommands) -> None:
     tests = sub.add_parser("test-transcripts", help="check the conversations in transcripts/")
     tests.add_argument(
         "paths", nargs="*", type=Path, help="files or folders (default: transcripts/)"
@@ -108,7 +128,6 @@ def _parser() -> argparse.ArgumentParser:
     tests.add_argument("--json", action="store_true", help="machine-readable report")
     tests.add_argument("--coverage", action="store_true", help="list what no transcript exercises")
     tests.set_defaults(handler=_cmd_transcripts)
-    return parser
 
 
 def _cmd_chat(args: argparse.Namespace) -> int:
@@ -149,23 +168,20 @@ def _cmd_check(args: argparse.Namespace) -> int:
     """Everything the Assistant would refuse, and the code-data contract, from the files
     themselves (never the start-up snapshot)."""
     from ccs_assist.answering.contract import check
-    from ccs_assist.errors import GraphError
     from ccs_assist.knowledge.catalogue import load_catalogue
-    from ccs_assist.knowledge.graph import INTENTS_FILE, KnowledgeGraph, summarize
+    from ccs_assist.knowledge.folders import INTENTS_FILE
+    from ccs_assist.knowledge.graph import KnowledgeGraph
+    from ccs_assist.letters import check_letters  # graph/letters/ is checked with the graph
 
     kg = KnowledgeGraph.load(args.graph)
     catalogue = load_catalogue(kg)
     problems = check(kg, catalogue, kg.directory / INTENTS_FILE)
     if problems:
         raise GraphError(problems)
-    for line in summarize(kg.counts()):
-        print(line)
+    for kind, count in sorted(kg.counts().items()):
+        print(f"{kind:<13}{count:>5}")
     print(f"{'total':<13}{sum(kg.counts().values()):>5} nodes, {kg.graph.number_of_edges()} links")
     print(f"{'intents':<13}{len(catalogue.intents):>5}")
-    from ccs_assist.letters import (
-        check_letters,  # graph/letters/ is checked with the graph
-    )
-
     print(check_letters(kg))
     print("graph OK")
     return 0

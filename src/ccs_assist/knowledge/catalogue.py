@@ -5,19 +5,24 @@ touching Python. Each cue is a few words; it fires when all its words (stemmed) 
 question, in any order. `@kind` or `@node_id` in a cue stands for an entity the matcher found.
 """
 
+# pydantic copies a mutable default for each instance; ruff cannot see across files that
+# StrictModel is a pydantic model, so its mutable-default rule is off here.
+# ruff: noqa: RUF012
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from pydantic_core import ErrorDetails
+from pydantic import Field, ValidationError
 
 from ccs_assist.errors import GraphError, Problem, display_path
-from ccs_assist.knowledge.graph import INTENTS_FILE, KnowledgeGraph
+from ccs_assist.knowledge.folders import INTENTS_FILE
+from ccs_assist.knowledge.graph import KnowledgeGraph
 from ccs_assist.knowledge.loader import line_of, read_yaml, strip_lines
 from ccs_assist.knowledge.schema import NODE_KINDS
+from ccs_assist.knowledge.validation import StrictModel, validation_problems
 from ccs_assist.text import stem, words
 
 Handler = Literal[
@@ -43,11 +48,7 @@ Handler = Literal[
 AskType = Literal["amount", "time", "who", "where", "why", "how", "what", "yes_no"]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class IntentSpec(_Strict):
+class IntentSpec(StrictModel):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     title: str
     handler: Handler = "topic"
@@ -70,7 +71,7 @@ class IntentSpec(_Strict):
     questions: list[str] = []
 
 
-class Settings(_Strict):
+class Settings(StrictModel):
     fallback_below: float = Field(0.4, ge=0, le=1)
     clarify_gap: float = Field(0.05, ge=0, le=1)
     max_question_chars: int = Field(2000, ge=10)
@@ -81,7 +82,7 @@ class Settings(_Strict):
     plain_abbreviations: list[str] = []
 
 
-class IntentsFile(_Strict):
+class IntentsFile(StrictModel):
     settings: Settings = Settings()
     synonyms: dict[str, str] = {}
     known_words: list[str] = []
@@ -142,97 +143,30 @@ def load_catalogue(
     path = path or kg.directory / INTENTS_FILE
     name = display_path(path)
     problems: list[Problem] = []
-    if data is None:
-        data = read_yaml(path, problems)
-    if not isinstance(data, dict):
-        raise GraphError(
-            problems or [Problem(name, 1, "intents file must be a mapping with 'intents:'")]
-        )
-    try:
-        parsed = IntentsFile.model_validate(strip_lines(data))
-    except ValidationError as error:
-        raise GraphError(
-            [
-                Problem(name, line_of(data, str(e["loc"][0]) if e["loc"] else None), _say(e))
-                for e in error.errors()
-            ]
-        ) from None
+    raw_file, parsed = _read_intents_file(path, name, data, problems)
+    synonyms = {k.lower(): v.lower() for k, v in parsed.synonyms.items()}
     intents: dict[str, Intent] = {}
-    for raw in data["intents"]:
-        line = line_of(raw)
+    for raw in raw_file["intents"]:
         try:
             spec = IntentSpec.model_validate(strip_lines(raw))
         except ValidationError as error:
-            for e in error.errors():
-                where = line_of(raw, str(e["loc"][0])) if e["loc"] else line
-                problems.append(Problem(name, where, f"intent '{raw.get('id', '?')}': {_say(e)}"))
+            problems.extend(validation_problems(error, raw, name, f"intent '{raw.get('id', '?')}'"))
             continue
+        line = line_of(raw)
         if spec.id in intents:
             problems.append(Problem(name, line, f"duplicate intent id '{spec.id}'"))
             continue
-        for node_id in [*spec.answer, *spec.also]:
-            if node_id not in kg:
-                problems.append(
-                    Problem(
-                        name,
-                        line,
-                        f"intent '{spec.id}' names node '{node_id}', which does not exist",
-                    )
-                )
-        for need in spec.needs:
-            if need not in NODE_KINDS and need not in kg and need != "entity":
-                problems.append(
-                    Problem(name, line, f"intent '{spec.id}' needs '{need}': not a kind or node id")
-                )
+        problems.extend(Problem(name, line, message) for message in _reference_problems(spec, kg))
         intent = Intent(spec, line=line)
-        synonyms = {k.lower(): v.lower() for k, v in parsed.synonyms.items()}
         intent.openings = [
             (text, frozenset(_cue_stems(phrase, synonyms)))
             for text, phrases in spec.yes_no.items()
             for phrase in phrases
         ]
-        seen: dict[frozenset[str], int] = {}
-        for group, weight in WEIGHTS.items():
-            for text in getattr(spec, group):
-                cue_stems = _cue_stems(text, synonyms)
-                bad = [
-                    s[1:]
-                    for s in cue_stems
-                    if s.startswith("@") and s[1:] not in PLACEHOLDERS and s[1:] not in kg
-                ]
-                if bad:
-                    problems.append(
-                        Problem(
-                            name,
-                            line,
-                            f"intent '{spec.id}': cue '{text}' names unknown '@{bad[0]}'",
-                        )
-                    )
-                key = frozenset(cue_stems)
-                if not key:
-                    continue
-                if weight == WEIGHTS["cues"] and len(key) == 1 and next(iter(key)).startswith("@"):
-                    # A bare name ("@medi_cal") says what the question is about, not what it
-                    # asks: "how do I get Medi-Cal" is not a question about Medi-Cal and CCS.
-                    weight *= BARE_NAME_FACTOR
-                if key in seen:  # "cover" and "covers" are one cue, counted once
-                    index = seen[key]
-                    if abs(weight) > abs(intent.cues[index].weight):
-                        intent.cues[index] = Cue(key, weight, text)
-                    continue
-                seen[key] = len(intent.cues)
-                intent.cues.append(Cue(key, weight, text))
+        intent.cues = _cues(intent, synonyms, kg, name, problems)
         intents[spec.id] = intent
-    _add_node_aliases(kg, intents, {k.lower(): v.lower() for k, v in parsed.synonyms.items()})
-    for ref in parsed.settings.referrals:
-        if ref not in kg:
-            problems.append(Problem(name, 0, f"referral '{ref}' is not a node in the graph"))
-    for side, programs in parsed.settings.sides.items():
-        for program in programs:
-            if program not in kg:
-                problems.append(
-                    Problem(name, 0, f"side '{side}' names '{program}', which is not a node")
-                )
+    _add_node_aliases(kg, intents, synonyms)
+    problems.extend(Problem(name, 0, message) for message in _settings_problems(parsed, kg))
     if problems:
         raise GraphError(problems)
     counties = frozenset(" ".join(c.lower().split()) for c in parsed.california_counties)
@@ -243,8 +177,97 @@ def load_catalogue(
         counties,
         parsed.never_correct,
         intents,
-        strip_lines(data),
+        strip_lines(raw_file),
     )
+
+
+def _read_intents_file(
+    path: Path, name: str, data: object | None, problems: list[Problem]
+) -> tuple[dict[str, Any], IntentsFile]:
+    """The file as loaded (with its lines) and its top level checked; an unreadable file or a
+    bad top level raises GraphError at once, since no intent can be read without it."""
+    if data is None:
+        data = read_yaml(path, problems)
+    if not isinstance(data, dict):
+        raise GraphError(
+            problems or [Problem(name, 1, "intents file must be a mapping with 'intents:'")]
+        )
+    try:
+        return data, IntentsFile.model_validate(strip_lines(data))
+    except ValidationError as error:
+        raise GraphError(validation_problems(error, data, name)) from None
+
+
+def _reference_problems(spec: IntentSpec, kg: KnowledgeGraph) -> list[str]:
+    """Node ids and kinds an intent names that the graph does not have."""
+    found = [
+        f"intent '{spec.id}' names node '{node_id}', which does not exist"
+        for node_id in [*spec.answer, *spec.also]
+        if node_id not in kg
+    ]
+    found.extend(
+        f"intent '{spec.id}' needs '{need}': not a kind or node id"
+        for need in spec.needs
+        if need not in NODE_KINDS and need not in kg and need != "entity"
+    )
+    return found
+
+
+def _cues(
+    intent: Intent,
+    synonyms: dict[str, str],
+    kg: KnowledgeGraph,
+    name: str,
+    problems: list[Problem],
+) -> list[Cue]:
+    """The intent's cue phrases as stems with their weights, each set of stems once; a cue
+    naming an unknown `@placeholder` is a problem."""
+    spec = intent.spec
+    cues: list[Cue] = []
+    seen: dict[frozenset[str], int] = {}
+    for group, weight in WEIGHTS.items():
+        for text in getattr(spec, group):
+            cue_stems = _cue_stems(text, synonyms)
+            bad = [
+                s[1:]
+                for s in cue_stems
+                if s.startswith("@") and s[1:] not in PLACEHOLDERS and s[1:] not in kg
+            ]
+            if bad:
+                message = f"intent '{spec.id}': cue '{text}' names unknown '@{bad[0]}'"
+                problems.append(Problem(name, intent.line, message))
+            key = frozenset(cue_stems)
+            if not key:
+                continue
+            cue_weight = weight
+            if weight == WEIGHTS["cues"] and len(key) == 1 and next(iter(key)).startswith("@"):
+                # A bare name ("@medi_cal") says what the question is about, not what it
+                # asks: "how do I get Medi-Cal" is not a question about Medi-Cal and CCS.
+                cue_weight *= BARE_NAME_FACTOR
+            if key in seen:  # "cover" and "covers" are one cue, counted once
+                index = seen[key]
+                if abs(cue_weight) > abs(cues[index].weight):
+                    cues[index] = Cue(key, cue_weight, text)
+                continue
+            seen[key] = len(cues)
+            cues.append(Cue(key, cue_weight, text))
+    return cues
+
+
+def _settings_problems(parsed: IntentsFile, kg: KnowledgeGraph) -> list[str]:
+    """Referrals and sides must name nodes of the graph."""
+    found = [
+        f"referral '{ref}' is not a node in the graph"
+        for ref in parsed.settings.referrals
+        if ref not in kg
+    ]
+    found.extend(
+        f"side '{side}' names '{program}', which is not a node"
+        for side, programs in parsed.settings.sides.items()
+        for program in programs
+        if program not in kg
+    )
+    return found
 
 
 ALIAS_KINDS = ("fact", "principle", "action")
@@ -290,12 +313,3 @@ def _cue_stems(text: str, synonyms: dict[str, str]) -> list[str]:
         else:
             out.extend(stem(synonyms.get(w, w)) for w in words(part))
     return out
-
-
-def _say(err: ErrorDetails) -> str:
-    loc = ".".join(str(p) for p in err["loc"])
-    if err["type"] == "extra_forbidden":
-        return f"unknown field '{loc}'"
-    if err["type"] == "missing":
-        return f"missing field '{loc}'"
-    return f"'{loc}': {str(err['msg']).lower()}"

@@ -11,7 +11,7 @@ import networkx as nx
 from ccs_assist.knowledge.graph import KnowledgeGraph
 
 FORMATS = ("json", "graphml", "dot")
-_TEXT_FIELDS = ("label", "summary", "detail", "url", "section")
+_TEXT_FIELDS = ("label", "summary", "detail", "url", "section", "publisher")
 
 
 def plain_graph(kg: KnowledgeGraph) -> nx.MultiDiGraph:

@@ -1,14 +1,22 @@
-"""The shapes of data that cross a boundary: graph files coming in, answers going out.
+"""The shapes of data that cross a boundary: graph files coming in, nodes as the code (and the
+start-up snapshot) keeps them, answers going out.
 
 The rules of the graph (which kinds exist, which links may join which kinds, which fields a kind
 may use) live here as tables, so the validator and the docs in graph/README.md speak of one thing.
 """
 
+# pydantic copies a mutable default for each instance; ruff cannot see across files that
+# StrictModel is a pydantic model, so its mutable-default rule is off here.
+# ruff: noqa: RUF012
+
 from __future__ import annotations
 
-from typing import Literal
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
+
+from ccs_assist.knowledge.validation import StrictModel
 
 NodeKind = Literal[
     "condition",
@@ -47,7 +55,6 @@ EdgeType = Literal[
 ]
 
 _NOT_SOURCE = frozenset(NODE_KINDS) - {"source"}
-ANY = frozenset(NODE_KINDS)
 
 # type -> (kinds it may start from, kinds it may point to); "same" means: to the same kind as from.
 EDGE_RULES: dict[str, tuple[frozenset[str], frozenset[str] | Literal["same"]]] = {
@@ -83,11 +90,7 @@ KIND_ONLY_FIELDS: dict[str, frozenset[str]] = {
 SourceType = Literal["statute", "regulation", "agency_page", "publication", "case", "seed"]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class LinkSpec(_Strict):
+class LinkSpec(StrictModel):
     """One typed link as written in a graph file."""
 
     type: EdgeType
@@ -97,12 +100,12 @@ class LinkSpec(_Strict):
     note: str | None = None
 
 
-class Contact(_Strict):
+class Contact(StrictModel):
     phone: str | None = None
     url: str | None = None
 
 
-class NodeSpec(_Strict):
+class NodeSpec(StrictModel):
     """One node as written in a graph file; which fields a kind may use is checked after."""
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
@@ -122,11 +125,34 @@ class NodeSpec(_Strict):
     type: SourceType | None = None
 
 
-class GraphFile(_Strict):
+class GraphFile(StrictModel):
     """A whole graph file: one kind, many nodes."""
 
     kind: NodeKind
     nodes: list[dict[str, object]]
+
+
+@dataclass(frozen=True)
+class Node:
+    """A node as the answer code reads it: built from a checked NodeSpec, or read back from the
+    start-up snapshot."""
+
+    id: str
+    kind: str
+    label: str
+    summary: str = ""
+    detail: str = ""
+    aliases: tuple[str, ...] = ()
+    examples: tuple[str, ...] = ()
+    params: dict[str, Any] = field(default_factory=dict)
+    uncertain: bool = False
+    url: str | None = None
+    section: str | None = None
+    source_type: str | None = None
+    publisher: str | None = None
+    contact: dict[str, str | None] = field(default_factory=dict)
+    file: str = ""
+    line: int = 0
 
 
 # ---- what goes out -------------------------------------------------------------------------

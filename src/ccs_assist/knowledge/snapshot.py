@@ -22,10 +22,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from ccs_assist.knowledge.graph import INTENTS_FILE, KnowledgeGraph, Node, graph_files
+from ccs_assist.knowledge.folders import INTENTS_FILE, graph_files
+from ccs_assist.knowledge.graph import KnowledgeGraph
 from ccs_assist.knowledge.loader import read_bytes_safely
+from ccs_assist.knowledge.schema import Node
 
-FORMAT = 2
+FORMAT = 3  # 3: nodes keep their publisher
 PREFIX = "graph-"
 SUFFIX = ".json"
 MAX_SNAPSHOT_BYTES = 20_000_000
@@ -88,7 +90,7 @@ def load(key: str | None, directory: Path) -> tuple[KnowledgeGraph, dict[str, An
         saved = Saved.model_validate_json(raw)
         if saved.format != FORMAT or saved.key != key:
             return None
-        return KnowledgeGraph.from_data(saved.nodes, saved.edges, directory), saved.intents
+        return KnowledgeGraph(saved.nodes, saved.edges, directory), saved.intents
     except (ValidationError, ValueError, TypeError, RecursionError):
         return None
 

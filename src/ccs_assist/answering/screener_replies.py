@@ -1,0 +1,64 @@
+"""Reading a parent's reply to one screener question: yes, no or not sure; a county or another
+state. Ages and dollar amounts are read by text.py, like everywhere else."""
+
+from __future__ import annotations
+
+import re
+
+from ccs_assist.text import words
+
+__all__ = [
+    "NO",
+    "OUT_OF_STATE",
+    "STOP_WORDS",
+    "UNSURE",
+    "YES",
+    "find_county",
+    "is_one_of",
+    "reply_words",
+]
+
+STOP_WORDS = frozenset({"stop", "cancel", "quit", "exit", "nevermind", "never mind"})
+YES = frozenset(
+    {"yes", "y", "yeah", "yep", "yup", "sure", "correct", "we do", "she does", "he does"}
+)
+# Compared after folding, so "don't know" arrives as "do not know".
+NO = frozenset({"no", "n", "nope", "nah", "we do not", "she does not", "he does not", "not"})
+UNSURE = frozenset(
+    {
+        "not sure",
+        "do not know",
+        "i do not know",
+        "idk",
+        "unsure",
+        "maybe",
+        "no idea",
+        "i am not sure",
+        "we do not know",
+        "dunno",
+    }
+)
+OUT_OF_STATE = re.compile(
+    r"\b(not in california|outside california|another state|out of state|other state)\b|"
+    r"\b(alabama|alaska|arizona|arkansas|colorado|connecticut|delaware|florida|georgia|hawaii|"
+    r"idaho|illinois|indiana|iowa|kansas|kentucky|louisiana|maine|maryland|massachusetts|"
+    r"michigan|minnesota|mississippi|missouri|montana|nebraska|new hampshire|new jersey|"
+    r"new mexico|new york|north carolina|north dakota|ohio|oklahoma|oregon|pennsylvania|"
+    r"rhode island|south carolina|south dakota|tennessee|texas|utah|vermont|virginia|"
+    r"washington|west virginia|wisconsin|wyoming|mexico|nevada)\b(?!\s+county)"
+)
+
+
+def reply_words(text: str) -> str:
+    """The reply as folded words joined by single spaces: what the sets above are made of."""
+    return " ".join(words(text))
+
+
+def is_one_of(folded: str, options: frozenset[str]) -> bool:
+    """Whether the reply is one of the options, or starts with one ("no, we don't")."""
+    return folded in options or any(folded.startswith(o + " ") for o in options)
+
+
+def find_county(folded: str, counties: frozenset[str]) -> str | None:
+    """A California county the reply names, as written in intents.yaml (lower case)."""
+    return next((c for c in counties if re.search(rf"\b{re.escape(c)}\b", folded)), None)
