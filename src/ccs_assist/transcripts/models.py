@@ -2,13 +2,19 @@
 becomes. transcripts/README.md describes the same format for people who edit the YAML; a key
 added here belongs in its table too."""
 
+# pydantic copies a mutable default for each instance; ruff cannot see across files that
+# StrictModel is a pydantic model, so its mutable-default rule is off here.
+# ruff: noqa: RUF012
+
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BeforeValidator, Field
+
+from ccs_assist.knowledge.validation import StrictModel
 
 SCREENER_STEPS = ("age", "residence", "medi_cal", "income", "cost", "condition")
 SCREENER_RESULTS = ("met", "not_met", "unknown")
@@ -46,11 +52,7 @@ Question = Annotated[
 Title = Annotated[str, BeforeValidator(_words("was read as yes/no/on/off; put the name in quotes"))]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class ScreenerCheck(_Strict):
+class ScreenerCheck(StrictModel):
     """What the eligibility screener's state must show after this turn."""
 
     step: str | None = None
@@ -58,7 +60,7 @@ class ScreenerCheck(_Strict):
     results: dict[str, str] = {}
 
 
-class TurnSpec(_Strict):
+class TurnSpec(StrictModel):
     """One turn: what the parent types and what the answer must show."""
 
     ask: Question = Field(min_length=1)
@@ -78,13 +80,13 @@ class TurnSpec(_Strict):
     note: str | None = None
 
 
-class ConversationSpec(_Strict):
+class ConversationSpec(StrictModel):
     name: Title = Field(min_length=1)
     note: str | None = None
     turns: list[Any] = Field(min_length=1)
 
 
-class TranscriptFile(_Strict):
+class TranscriptFile(StrictModel):
     about: str | None = None
     conversations: list[Any] = Field(min_length=1)
 

@@ -1,8 +1,8 @@
 """Problems in a transcript file in words a help-desk editor can act on: pydantic's complaints
 turned into sentences at their line, and "did you mean" hints for a misspelled name.
 
-(A shared pydantic-error translator for the graph's files may live in knowledge/; this one
-speaks of a transcript's keys, so its wording is its own.)"""
+Lines come from the shared translator (knowledge/validation.py); the words are a transcript's
+own ("key", "what the parent types"), so `_say` is passed to it as `describe`."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ccs_assist.errors import Problem
-from ccs_assist.knowledge.loader import line_of
+from ccs_assist.knowledge.validation import validation_problems
 from ccs_assist.transcripts.models import ScreenerCheck
 
 
@@ -32,13 +32,11 @@ def report_validation_error(
     problems: list[Problem],
 ) -> None:
     """Each of pydantic's complaints about `raw` as a Problem at the line of the key at fault."""
-    for err in error.errors():
-        loc = [str(p) for p in err["loc"]]
-        key = loc[0] if loc else None
-        line = line_of(raw, key) if key else line_of(raw)
-        if len(loc) >= 2 and isinstance(raw.get(key or ""), dict):
-            line = line_of(raw[key or ""], loc[1]) or line
-        problems.append(Problem(name, line, f"{where}: {_say(err, loc, model)}"))
+
+    def describe(err: Any) -> str:
+        return _say(err, [str(part) for part in err["loc"]], model)
+
+    problems.extend(validation_problems(error, raw, name, where, describe=describe))
 
 
 def _say(err: Any, loc: list[str], model: type[BaseModel]) -> str:
