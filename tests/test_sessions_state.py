@@ -125,7 +125,7 @@ def test_data_that_is_not_a_conversation_is_refused(assistant: Assistant, data: 
 
 def test_the_screener_saves_every_field_it_has(assistant: Assistant) -> None:
     """Fails when the Screener gains state that to_state/from_state do not carry."""
-    from ccs_assist.answering.screener import Screener
+    from ccs_assist.answering import Screener
 
     chat = assistant.conversation()
     chat.ask("check eligibility")

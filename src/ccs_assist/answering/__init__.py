@@ -10,14 +10,18 @@ from ccs_assist.answering.citations import SOURCE_RANK, source_kind
 from ccs_assist.answering.composition import SHORT_SENTENCES, Composer
 from ccs_assist.answering.draft import Draft, Turn
 from ccs_assist.answering.handlers import HANDLERS, unknown_subject
+from ccs_assist.answering.screener import STOP_WORDS, Screener, StepReply
 from ccs_assist.answering.sentences import split_sentences
 
 __all__ = [
     "HANDLERS",
     "SHORT_SENTENCES",
     "SOURCE_RANK",
+    "STOP_WORDS",
     "Composer",
     "Draft",
+    "Screener",
+    "StepReply",
     "Turn",
     "source_kind",
     "split_sentences",

@@ -11,8 +11,7 @@ from __future__ import annotations
 import re
 import uuid
 
-from ccs_assist.answering import HANDLERS, Draft, Turn, unknown_subject
-from ccs_assist.answering.screener import Screener
+from ccs_assist.answering import HANDLERS, Draft, Screener, Turn, unknown_subject
 from ccs_assist.conversation.compose import (
     add_passage,
     follow_ups,

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ccs_assist.answering import Composer, Draft
-from ccs_assist.answering.screener import STOP_WORDS, Screener, StepReply
+from ccs_assist.answering import STOP_WORDS, Composer, Draft, Screener, StepReply
 from ccs_assist.conversation.engine import Engine
 from ccs_assist.conversation.memory import Memory
 from ccs_assist.knowledge.schema import Answer

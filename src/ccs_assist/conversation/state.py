@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING, Any
 
-from ccs_assist.answering.screener import Screener
+from ccs_assist.answering import Screener
 from ccs_assist.conversation.dialogue import Conversation
 from ccs_assist.conversation.memory import Memory
 from ccs_assist.knowledge.schema import Answer

@@ -189,15 +189,6 @@ class Matcher:
                 index[rarest].append((intent.id, cue))
         return dict(index)
 
-    def __getstate__(self) -> dict[str, object]:
-        state = dict(self.__dict__)
-        state.pop("_correct", None)  # a per-process cache; rebuilt on load
-        return state
-
-    def __setstate__(self, state: dict[str, object]) -> None:
-        self.__dict__.update(state)
-        self._correct = lru_cache(maxsize=65536)(self._correct_uncached)
-
     def _add_name(
         self, name: str, node_id: str, index: dict[tuple[str, ...], str], vocabulary: set[str]
     ) -> None:
