@@ -136,3 +136,22 @@ def test_off_topic_questions_score_below_the_fallback_threshold(
 
 def test_off_topic_cues_fire_the_decline_intent(matcher: Matcher) -> None:
     assert ranking(matcher, "what is the weather tomorrow")[0] == "out_of_scope"
+
+
+@pytest.mark.parametrize(
+    ("message", "state"),
+    [
+        ("does ccs cover cp? we live in texas", "texas"),
+        ("FYI, we're in GA. What rights do we have?", "ga"),
+        ("we are moving to the state of New York next year", "new york"),
+        ("we live texas if that helps", "texas"),
+        ("We moved from Texas to Fresno, how do I apply?", None),  # a California county
+        ("we just moved to california from oregon", None),
+        ("my daughter Georgia has cerebral palsy", None),  # a name, not a place
+        ("we live in Nevada County", None),  # a California county
+    ],
+)
+def test_a_place_outside_california_is_found_only_where_the_family_lives(
+    matcher: Matcher, message: str, state: str | None
+) -> None:
+    assert matcher.analyze(message).other_state == state

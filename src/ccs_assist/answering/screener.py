@@ -14,12 +14,12 @@ from typing import Any, Literal
 
 from ccs_assist.answering.screener_replies import (
     NO,
-    OUT_OF_STATE,
     STOP_WORDS,
     UNSURE,
     YES,
     find_county,
     is_one_of,
+    out_of_state,
     reply_words,
 )
 from ccs_assist.answering.screener_wording import INTRO, QUESTIONS, RETRY, said_before
@@ -177,7 +177,7 @@ class Screener:
         folded = reply_words(text)
         if is_one_of(folded, UNSURE):
             return None
-        if OUT_OF_STATE.search(folded) or is_one_of(folded, NO):
+        if out_of_state(folded, self.matcher.catalogue.other_states) or is_one_of(folded, NO):
             self.results["residence"] = "not_met"
             return StepReply(
                 "CCS is for children who live in California. "

@@ -81,6 +81,8 @@ class Reading:
     asking: Analysis
     analysis: Analysis
     remember: list[Analysis] = field(default_factory=list)
+    # A state outside California the message (story included) says the family lives in.
+    other_state: str | None = None
 
     def decline(self, near: list[Scored], unknown: list[str] | None = None) -> Decision:
         return Decision(
@@ -141,19 +143,22 @@ class Decider:
         focus = find_focus(question)
         asking = matcher.analyze(focus.question)
         reading = Reading(" ".join(words(question)), focus, asking, asking)
+        reading.other_state = asking.other_state
         focus_folded = " ".join(words(focus.question))
         if focus.has_story:
             # The story's condition, program and service fill memory; a question with no
             # subject of its own ("is there anything I can do?") is matched with the story.
             whole = matcher.analyze(question)
             reading.remember.append(whole)
+            reading.other_state = whole.other_state
             # Ages and amounts the story gives ("My son is 20. Can he still get CCS?") belong
             # to the question too.
             asking.ages = asking.ages or whole.ages
             asking.amounts = asking.amounts or whole.amounts
-            # "is that right??", "can they do that?" point back at the story.
+            # "is that right??", "does CCS cover it?" point back at the story, even when they
+            # name a program of their own.
             points_back = bool(PRONOUN.search(focus_folded))
-            if focus.generic or (not asking.entities and (asking.coverage < 1 or points_back)):
+            if focus.generic or points_back or (not asking.entities and asking.coverage < 1):
                 reading.analysis = whole
         resolve_pronoun(focus_folded, reading.analysis, memory.subject, self.a.kg)
         return reading
@@ -163,6 +168,10 @@ class Decider:
     ) -> Decision | None:
         """What the scores settle on their own: an off-topic question, an unknown subject, a
         definition, a follow-on to the last question."""
+        if reading.other_state:
+            # Another state's rules: the graph holds California's only.
+            state = reading.other_state
+            return reading.decline([], [state.upper() if len(state) == 2 else state.title()])
         best = scored[0].confidence if scored else 0.0
         if any(
             s.intent.spec.handler == "decline" and s.confidence >= DECLINE_SHARE * best

@@ -87,6 +87,7 @@ class IntentsFile(StrictModel):
     synonyms: dict[str, str] = {}
     known_words: list[str] = []
     california_counties: list[str] = []
+    other_states: list[str] = []
     never_correct: list[str] = []
     intents: list[dict[str, object]]
 
@@ -126,6 +127,8 @@ class Catalogue:
     counties: frozenset[str]
     never_correct: list[str]
     intents: dict[str, Intent]
+    # Places outside California, folded ("new york", "tx").
+    other_states: frozenset[str] = frozenset()
     # intents.yaml as plain validated data: what the start-up snapshot keeps and rebuilds from.
     data: dict[str, object] = field(default_factory=dict)
 
@@ -177,7 +180,8 @@ def load_catalogue(
         counties,
         parsed.never_correct,
         intents,
-        strip_lines(raw_file),
+        other_states=frozenset(" ".join(words(state)) for state in parsed.other_states),
+        data=strip_lines(raw_file),
     )
 
 

@@ -24,6 +24,7 @@ from ccs_assist.knowledge.catalogue import Catalogue, Cue, Intent
 from ccs_assist.knowledge.graph import KnowledgeGraph
 from ccs_assist.knowledge.schema import ENTITY_KINDS
 from ccs_assist.text import STOPWORDS, ages, money_amounts, stem, words
+from ccs_assist.understanding.places import other_state, place_pattern
 from ccs_assist.understanding.salience import salient_unknown
 
 MAX_ALIAS_WORDS = 6
@@ -58,6 +59,8 @@ class Analysis:
     implied: list[str] = field(default_factory=list)
     # California counties named ("we live in Fresno County").
     counties: list[str] = field(default_factory=list)
+    # A place outside California the message says the family is in ("we live in Texas").
+    other_state: str | None = None
 
     @property
     def tokens(self) -> frozenset[str]:
@@ -103,6 +106,7 @@ class Matcher:
     def __init__(self, kg: KnowledgeGraph, catalogue: Catalogue) -> None:
         self.kg = kg
         self.catalogue = catalogue
+        self.places = place_pattern(catalogue.other_states)
         self.synonyms = {k.lower(): v.lower() for k, v in catalogue.synonyms.items()}
         self.names: dict[tuple[str, ...], str] = {}
         weak: dict[tuple[str, ...], str] = {}
@@ -241,6 +245,7 @@ class Matcher:
         coverage = known / len(content) if content else 1.0
         unknown = [w for w, s in content if s not in self.known_stems and w not in self.vocabulary]
         salient = salient_unknown([w for w in unknown if stem(w) not in self.mentioned_stems], text)
+        counties = self._counties(raw_words)
         return Analysis(
             text=text,
             words=fixed,
@@ -257,7 +262,8 @@ class Matcher:
                 if e.kind == "term"
                 for p in self._programs_of_term.get(e.node_id, ())
             ],
-            counties=self._counties(raw_words),
+            counties=counties,
+            other_state=other_state(" ".join(raw_words), self.places, counties),
         )
 
     def _counties(self, folded: list[str]) -> list[str]:
