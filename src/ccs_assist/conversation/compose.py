@@ -82,3 +82,30 @@ def add_passage(engine: Engine, draft: Draft, asked: str, written_lead: bool = F
         draft.lead.insert(0, extra)  # it says more of what was asked than the rest
     else:
         draft.lead.append(extra)
+
+
+def story_facts(engine: Engine, remembered: list[Analysis], asked: Analysis) -> list[str]:
+    """Facts the story of a message matches clearly and its question does not ("we adopted
+    him" ... "does our income matter?"): the parent told us something that may change the
+    answer. Only the story's own strong matches count."""
+    found: list[str] = []
+    for analysis in remembered:
+        if analysis is asked:
+            continue
+        for scored in engine.matcher.score(analysis):
+            if scored.strong and scored.confidence >= engine.threshold:
+                answer = scored.intent.spec.answer
+                found.extend(n for n in answer if engine.kg.node(n).kind == "fact")
+    return list(dict.fromkeys(found))
+
+
+def add_story_facts(kg: KnowledgeGraph, draft: Draft, facts: list[str]) -> None:
+    """A fact from the story leads the answer when the graph says it applies to something the
+    answer rests on: it is the most specific answer for this family (told "we adopted him",
+    "does our income matter?" is answered by the adoption rule first, then the general one)."""
+    for fact in facts:
+        if fact in draft.basis:
+            continue
+        if any(target in draft.basis for target, _ in kg.out(fact, "applies_to")):
+            draft.lead.insert(0, kg.node(fact).summary)
+            draft.rest_on(fact)

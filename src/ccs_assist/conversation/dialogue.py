@@ -14,8 +14,10 @@ import uuid
 from ccs_assist.answering import HANDLERS, Draft, Screener, Turn, unknown_subject
 from ccs_assist.conversation.compose import (
     add_passage,
+    add_story_facts,
     follow_ups,
     passage_question,
+    story_facts,
     turn_entities,
 )
 from ccs_assist.conversation.decide import Decider
@@ -176,12 +178,15 @@ class Conversation(LetterTurns, ScreenerTurns):
             one, two = decision.candidates[:2]
             return self._clarify(question, analysis, one, two)
         assert decision.intent is not None
+        told = story_facts(a, decision.remember, analysis)
         if not decision.candidates:
             return self._run(
-                question, analysis, decision.intent, decision.confidence, decision.follow_on
+                question, analysis, decision.intent, decision.confidence, decision.follow_on, told
             )
         for candidate in decision.candidates:
-            answer = self._run(question, analysis, candidate.intent, candidate.confidence)
+            answer = self._run(
+                question, analysis, candidate.intent, candidate.confidence, story=told
+            )
             if not answer.fallback or candidate is decision.candidates[-1]:
                 return answer
         return a.fallback(question, analysis)
@@ -206,9 +211,11 @@ class Conversation(LetterTurns, ScreenerTurns):
         intent: Intent,
         confidence: float,
         follow_on: bool = False,
+        story: list[str] | None = None,
     ) -> Answer:
         """Answer with this intent: its handler's draft on the question's entities (and
-        memory's), the detail passage and follow-ups added, jargon spelled out."""
+        memory's), the facts the story makes relevant, the detail passage and follow-ups
+        added, jargon spelled out."""
         a = self.assistant
         entities = turn_entities(self.memory, analysis, intent, follow_on)
         last_basis = [b.id for b in self.last.basis] if self.last else []
@@ -222,6 +229,7 @@ class Conversation(LetterTurns, ScreenerTurns):
         if draft is None:
             return a.fallback(question, analysis)
         if draft.substantive and not draft.fallback:
+            add_story_facts(a.kg, draft, story or [])
             add_passage(a, draft, passage_question(analysis.text), bool(intent.spec.lead))
         if intent.spec.handler != "more_detail":
             self.memory.last_intent = intent.id
