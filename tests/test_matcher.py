@@ -155,3 +155,10 @@ def test_a_place_outside_california_is_found_only_where_the_family_lives(
     matcher: Matcher, message: str, state: str | None
 ) -> None:
     assert matcher.analyze(message).other_state == state
+
+
+def test_an_assistant_can_be_built_on_parts_already_at_hand(engine: Assistant) -> None:
+    """Tests and embedders share one graph, catalogue and matcher between assistants."""
+    again = Assistant(kg=engine.kg, catalogue=engine.catalogue, matcher=engine.matcher)
+    assert again.matcher is engine.matcher
+    assert again.ask("Is spina bifida covered by CCS?").intent == "condition_covered"

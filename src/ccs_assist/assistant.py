@@ -20,6 +20,7 @@ from ccs_assist.knowledge import snapshot
 from ccs_assist.knowledge.catalogue import Catalogue, load_catalogue
 from ccs_assist.knowledge.graph import INTENTS_FILE, KnowledgeGraph, default_graph_dir
 from ccs_assist.knowledge.schema import Answer
+from ccs_assist.understanding.matcher import Matcher
 
 
 class Assistant(Engine):
@@ -31,10 +32,12 @@ class Assistant(Engine):
         *,
         kg: KnowledgeGraph | None = None,
         catalogue: Catalogue | None = None,
+        matcher: Matcher | None = None,
         cache: bool = True,
     ) -> None:
         """Load graph_dir (default: the shipped graph, or CCS_ASSIST_GRAPH), or use a ready `kg`
-        (and `catalogue`, else read from kg.directory) as tests do. `cache` reads and writes
+        (and `catalogue`, else read from kg.directory, and `matcher`, else built on them), as
+        tests do to share one graph between assistants. `cache` reads and writes
         the JSON start-up snapshot; a bad snapshot is rebuilt. Anything the code relies on
         that the graph lacks (contract.py) is a GraphError here, not a KeyError mid-answer."""
         key: str | None = None
@@ -58,7 +61,7 @@ class Assistant(Engine):
             raise GraphError(problems)
         if key is not None:
             snapshot.save(key, kg, catalogue.data)
-        super().__init__(kg, catalogue)
+        super().__init__(kg, catalogue, matcher)
 
     def conversation(self, session_id: str | None = None) -> Conversation:
         return Conversation(self, session_id)

@@ -31,12 +31,14 @@ FALLBACK_TEXT = "Sorry, I don't know the answer to that. " + FALLBACK_SCOPE
 class Engine:
     """The graph and its prebuilt parts; conversations share one and stay cheap."""
 
-    def __init__(self, kg: KnowledgeGraph, catalogue: Catalogue) -> None:
-        """Build the parts from a checked graph and catalogue; the costly indexes that
-        only some questions need are built on first use."""
+    def __init__(
+        self, kg: KnowledgeGraph, catalogue: Catalogue, matcher: Matcher | None = None
+    ) -> None:
+        """Build the parts from a checked graph and catalogue (and a matcher built on them,
+        when one is at hand); the costly indexes only some questions need come on first use."""
         self.kg: KnowledgeGraph = kg
         self.catalogue: Catalogue = catalogue
-        self.matcher = Matcher(kg, catalogue)
+        self.matcher = matcher or Matcher(kg, catalogue)
         settings = self.catalogue.settings
         self.threshold = settings.fallback_below
         self.gap = settings.clarify_gap
