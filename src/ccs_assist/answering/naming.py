@@ -52,5 +52,6 @@ def without_name(node: Node) -> str:
     said ("Spina bifida is ..." -> "It is ...")."""
     name = _PARENTHESES.sub("", node.label).strip()
     if node.summary.lower().startswith(name.lower() + " "):
-        return "It" + node.summary[len(name) :]
+        # "Cerebral palsy (CP) is ..." -> "It is ...", not "It (CP) is ...".
+        return "It" + re.sub(r"^\s*\([^)]*\)", "", node.summary[len(name) :])
     return node.summary

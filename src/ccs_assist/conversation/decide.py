@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Literal
 
 from ccs_assist.conversation.memory import Memory
 from ccs_assist.conversation.question_shape import (
+    CHILD,
     PRONOUN,
     follow_on_intent,
     is_definition,
@@ -155,10 +156,11 @@ class Decider:
             # to the question too.
             asking.ages = asking.ages or whole.ages
             asking.amounts = asking.amounts or whole.amounts
-            # "is that right??", "does CCS cover it?" point back at the story, even when they
-            # name a program of their own.
-            points_back = bool(PRONOUN.search(focus_folded))
-            if focus.generic or points_back or (not asking.entities and asking.coverage < 1):
+            # "is that right??", "does CCS cover it?", "ccs pay for his therapy?" point back at
+            # the story, even when they name a program of their own; a question that names
+            # nothing ("who pays?") is about the story's subject.
+            points_back = bool(PRONOUN.search(focus_folded) or CHILD.search(focus_folded))
+            if focus.generic or points_back or not asking.entities:
                 reading.analysis = whole
         resolve_pronoun(focus_folded, reading.analysis, memory.subject, self.a.kg)
         return reading

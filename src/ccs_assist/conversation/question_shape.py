@@ -34,6 +34,8 @@ DEFINITION = re.compile(
 )
 DEFINITION_WORDS = frozenset({"define", "meaning", "mean", "explain", "tell", "stand", "exactly"})
 PRONOUN = re.compile(r"\b(it|one|that|this|them|those|these|that one)\b")
+# Words for the child a story has just described ("My son has CP. Does CCS pay for his PT?").
+CHILD = re.compile(r"\b(he|she|his|her|him|hers)\b")
 
 
 def follow_on_intent(
