@@ -40,7 +40,7 @@ def condition_covered(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
         draft.opening = "It can be."
     draft.lead.append(
         f"{node.label} is on the list of conditions {join_names(names)} can cover.{group_text} "
-        "The county CCS office decides if your child meets CCS's medical rules."
+        "The county CCS office decides if your child meets the medical rules."
     )
     draft.lead.append(without_name(node))
     if rule:
@@ -103,7 +103,7 @@ def conditions_list(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
     else:
         draft.bullets_title = f"Conditions the {label} often serves:"
     for index, node in enumerate(listed[:MAX_LISTED]):
-        example = f" (for example {', '.join(node.examples[:2])})" if node.examples else ""
+        example = f" (such as {', '.join(node.examples[:2])})" if node.examples else ""
         if index < SHOWN_LIST:
             draft.bullets.append(f"{node.label}{example}")
         else:  # the rest of the list is detail; the short answer stays readable
