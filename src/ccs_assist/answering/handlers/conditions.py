@@ -99,9 +99,9 @@ def conditions_list(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
         draft.rest_on(condition)
     label = short_name(kg, kg.node(program))
     if program == "ccs":
-        draft.bullets_title = f"Some groups of conditions {label} can cover:"
+        draft.bullets_title = f"Here are some groups of conditions {label} can cover:"
     else:
-        draft.bullets_title = f"Conditions the {label} often serves:"
+        draft.bullets_title = f"Here are some of the conditions the {label} often serves:"
     for index, node in enumerate(listed[:MAX_LISTED]):
         example = f" (such as {', '.join(node.examples[:2])})" if node.examples else ""
         if index < SHOWN_LIST:
@@ -112,7 +112,8 @@ def conditions_list(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
         draft.rest_on(node.id)
     if len(listed) > SHOWN_LIST:
         draft.bullets.append(
-            f"{len(listed) - SHOWN_LIST} more (say 'tell me more'), or ask about one"
+            f"And {len(listed) - SHOWN_LIST} more. Say 'tell me more' to see them, or ask me about "
+            "one."
         )
     return draft
 
