@@ -33,7 +33,7 @@ def condition_covered(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
     names = _covering_programs(kg, node, groups, draft)
     if not names:
         return None
-    group_text = f" It is in the group '{kg.node(groups[0]).label}'." if groups else ""
+    group_text = f" It is in the group called '{kg.node(groups[0]).label}'." if groups else ""
     # Being on the list is not a promise: the county applies CCS's medical rules, so a yes/no
     # question gets "it can be", never a bare "yes".
     if asks_yes_no(turn.analysis.text):
