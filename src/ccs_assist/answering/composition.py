@@ -21,7 +21,7 @@ from ccs_assist.knowledge.schema import Answer, Basis, Referral
 # The short answer: the yes/no opening, then at most five sentences; the rest is detail.
 SHORT_SENTENCES = 5
 UNCERTAIN_NOTE = (
-    "Part of this is not fully confirmed in the sources we checked; please confirm it with the "
+    "Part of this is not fully confirmed in the sources we checked. Please check it with the "
     "office named below before you rely on it."
 )
 OUT_OF_SCOPE = (

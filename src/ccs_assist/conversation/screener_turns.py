@@ -34,7 +34,7 @@ class ScreenerTurns:
         if folded in STOP_WORDS or (small is not None and small.intent == "farewell"):
             self.screener = None
             return self.assistant.notice(
-                question, "OK, I've stopped the eligibility check. Ask me anything."
+                question, "OK, I've stopped the eligibility check. You can ask me anything now."
             )
         side: Answer | None = small
         if side is None and is_asking(question) and not screener.can_read(question):

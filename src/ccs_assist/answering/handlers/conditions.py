@@ -33,14 +33,14 @@ def condition_covered(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
     names = _covering_programs(kg, node, groups, draft)
     if not names:
         return None
-    group_text = f" It is in the group '{kg.node(groups[0]).label}'." if groups else ""
+    group_text = f" It is in the group called '{kg.node(groups[0]).label}'." if groups else ""
     # Being on the list is not a promise: the county applies CCS's medical rules, so a yes/no
     # question gets "it can be", never a bare "yes".
     if asks_yes_no(turn.analysis.text):
         draft.opening = "It can be."
     draft.lead.append(
         f"{node.label} is on the list of conditions {join_names(names)} can cover.{group_text} "
-        "The county CCS office decides if your child meets CCS's medical rules."
+        "The county CCS office decides if your child meets the medical rules."
     )
     draft.lead.append(without_name(node))
     if rule:
@@ -99,11 +99,11 @@ def conditions_list(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
         draft.rest_on(condition)
     label = short_name(kg, kg.node(program))
     if program == "ccs":
-        draft.bullets_title = f"Some groups of conditions {label} can cover:"
+        draft.bullets_title = f"Here are some groups of conditions {label} can cover:"
     else:
-        draft.bullets_title = f"Conditions the {label} often serves:"
+        draft.bullets_title = f"Here are some of the conditions the {label} often serves:"
     for index, node in enumerate(listed[:MAX_LISTED]):
-        example = f" (for example {', '.join(node.examples[:2])})" if node.examples else ""
+        example = f" (such as {', '.join(node.examples[:2])})" if node.examples else ""
         if index < SHOWN_LIST:
             draft.bullets.append(f"{node.label}{example}")
         else:  # the rest of the list is detail; the short answer stays readable
@@ -112,7 +112,8 @@ def conditions_list(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
         draft.rest_on(node.id)
     if len(listed) > SHOWN_LIST:
         draft.bullets.append(
-            f"{len(listed) - SHOWN_LIST} more (say 'tell me more'), or ask about one"
+            f"And {len(listed) - SHOWN_LIST} more. Say 'tell me more' to see them, or ask me about "
+            "one."
         )
     return draft
 

@@ -57,7 +57,7 @@ def _all_counties(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
         for key, value in params.items():
             started = _start_date(key, None)
             if draft is not None and started and isinstance(value, str):
-                draft.bullets_title = "The counties, by the date they started:"
+                draft.bullets_title = "Here are the counties, by the date each one started:"
                 draft.bullets.append(f"{started}: {value}")
     return draft
 

@@ -73,7 +73,7 @@ def income_check(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
             draft.opening = "Yes." if opening(False, asked) == "Yes" else "It depends."
         draft.lead.append(
             f"${income:,.0f} is over the ${limit:,.0f} line, but your child may still "
-            f"qualify: CCS also takes families whose cost of care for the CCS condition is "
+            f"qualify. CCS also takes families whose cost of care for the CCS condition is "
             f"expected to be more than {share:g}% of their adjusted gross income. For "
             f"${income:,.0f} that is more than ${income * share / 100:,.0f} a year."
         )

@@ -42,7 +42,7 @@ def service_providers(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
                 draft.opening = "Yes."
             program, _, purpose = lines[0].partition(": ")
             reason = f" {purpose}" if purpose else ""
-            draft.lead.append(f"{program} can give {name}{reason}.")
+            draft.lead.append(f"{program} can give your child {name}{reason}.")
             draft.bullets.extend(lines[1:])
             if lines[1:]:
                 draft.bullets_title = "It can also come from:"
@@ -74,7 +74,12 @@ def program_covers(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
     if not provided:
         return None
     node = kg.node(program)
-    draft = Draft(lead=[f"{short_name(kg, node)} can give or pay for these:"])
+    draft = Draft(
+        lead=[
+            f"These are the things {short_name(kg, node)} can give or pay for. Ask me about any "
+            "one of them to learn more:"
+        ]
+    )
     draft.rest_on(program)
     seen: set[str] = set()
     for service, data in provided:

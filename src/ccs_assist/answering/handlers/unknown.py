@@ -48,8 +48,8 @@ def unknown_subject(kg: KnowledgeGraph, turn: Turn) -> Draft | None:
     draft = Draft(fallback=True, referrals=["county_ccs_office", "school_district", "drc"])
     if turn.intent.spec.handler in ("condition_covered", "program_covers"):
         draft.lead.append(
-            f"I don't have {names} in my list of CCS conditions and services, so I can't say "
-            "whether CCS covers it."
+            f"I don't have {names} in my list of CCS conditions and services. So I can't say "
+            "if CCS covers it."
         )
         for node_id in ("req_medical_condition", *turn.intent.spec.answer):
             if node_id in kg:
