@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import os
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -141,6 +142,8 @@ def calibration(graded: list[Graded]) -> list[str]:
 
 def as_read(text: str) -> str:
     """Each line of a list is read as a sentence of its own, so end it like one."""
+    # An address is not read as words; textstat would count a long URL as one huge word.
+    text = re.sub(r"https?://\S+", "", text)
     lines = [line.strip().lstrip("-").strip() for line in text.splitlines()]
     lines = [line for line in lines if line]  # a bare "-" is no sentence
     return " ".join(line if line[-1] in ".?!" else line + "." for line in lines)
