@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import re
 import shlex
 import subprocess
@@ -130,3 +131,11 @@ def test_the_python_example_runs() -> None:
     with contextlib.redirect_stdout(printed):
         exec(compile(block.group(1), "README.md", "exec"), {})
     assert "spina bifida" in printed.getvalue().lower()
+
+
+def test_the_json_example_has_every_field_of_an_answer() -> None:
+    block = re.search(r"```json\n(\{\n  \"question\".*?)```", README, re.S)
+    assert block, "the README's Answer example is gone"
+    from ccs_assist import Answer
+
+    assert set(json.loads(block.group(1))) == set(Answer.model_fields)
