@@ -281,7 +281,7 @@ def worker(graph: Path, rounds: int, questions: list[str], probe: list[str]) -> 
     Assistant(graph)  # every later start: from the snapshot
     snapshot_s = time.perf_counter() - t0
     cache = Path(os.environ.get("XDG_CACHE_HOME", "~/.cache")).expanduser() / "ccs-assist"
-    saved = list(cache.glob("*.pickle")) if cache.is_dir() else []
+    saved = list(cache.glob("graph-*.json")) if cache.is_dir() else []
     result: dict[str, Any] = {
         "import_s": imported - started,
         "load_s": loaded - imported,
@@ -503,7 +503,7 @@ print(json.dumps({
     "the import floor (networkx, rapidfuzz, pydantic, yaml)": t1 - t0,
     "pydantic BaseModel + rapidfuzz.process (lazy in the floor)": t2 - t1,
     "ccs_assist modules (incl. building its pydantic models)": t3 - t2,
-    "Assistant() from the start-up snapshot (unpickle)": t4 - t3,
+    "Assistant() from the start-up snapshot (JSON)": t4 - t3,
     "first answer + render": t5 - t4,
     "without a snapshot: graph load (YAML + validation)": t6 - t5,
     "without a snapshot: intent catalogue": t7 - t6,

@@ -282,7 +282,7 @@ class Decider:
         against that subject (grounding), which is the better judge of it."""
         a = self.a
         entities = [(e.node_id, e.kind) for e in analysis.entities]
-        scores = a.retriever.scores(analysis.stems, entities)
+        scores = a.retriever.scores(analysis.stems, entities, (c.intent.id for c in candidates))
         best = max(scores.values(), default=0.0)
         share = {intent_id: score / best for intent_id, score in scores.items() if best > 0}
         if not entities and any(memory.entities.values()):

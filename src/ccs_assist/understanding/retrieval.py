@@ -27,6 +27,11 @@ WEIGHT_QUESTION = 2
 WEIGHT_CUE = 2
 WEIGHT_NODE = 1
 SKIP_HANDLERS = frozenset({"decline", "smalltalk", "more_detail", "screener"})
+# The best score is looked for among the intents each query term weighs most in (and the
+# candidates asked about): a term shared by thousands of intents (a graph 100x today's) must
+# not make every question walk all of them. The best intent is in some term's top 16 on every
+# question of the question sets and transcripts (same answers as scoring all intents).
+TOP_PER_TERM = 16
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,18 @@ class IntentIndex:
             term: math.log(1 + (total - len(p) + 0.5) / (len(p) + 0.5))
             for term, p in self.postings.items()
         }
+        # Each term's contribution to each intent, and the intents it weighs most in.
+        self.weights: dict[str, dict[str, float]] = {
+            term: {
+                intent_id: self.idf[term] * count * (K1 + 1) / (count + self.norm[intent_id])
+                for intent_id, count in postings
+            }
+            for term, postings in self.postings.items()
+        }
+        self.leaders: dict[str, list[str]] = {
+            term: sorted(weights, key=lambda i: (-weights[i], i))[:TOP_PER_TERM]
+            for term, weights in self.weights.items()
+        }
 
     def rank(
         self, stems: Iterable[str], entities: Iterable[tuple[str, str]], top: int = 5
@@ -79,20 +96,24 @@ class IntentIndex:
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
         return [Ranked(i, round(s, 3)) for i, s in ranked[:top]]
 
-    def scores(self, stems: Iterable[str], entities: Iterable[tuple[str, str]]) -> dict[str, float]:
-        """Every matching intent's BM25 score, unsorted: what a comparison needs."""
+    def scores(
+        self,
+        stems: Iterable[str],
+        entities: Iterable[tuple[str, str]],
+        wanted: Iterable[str] = (),
+    ) -> dict[str, float]:
+        """BM25 scores of the `wanted` intents and of the intents each query term weighs most
+        in (among which the best one is), unsorted: what a comparison needs."""
         query = {s for s in stems if s not in _STOP_STEMS}
         for node_id, kind in entities:
             query |= {f"@{node_id}", f"@{kind}"}
-        scores: dict[str, float] = defaultdict(float)
-        norm = self.norm
-        for term in query:
-            idf = self.idf.get(term)
-            if idf is None:
-                continue
-            for intent_id, count in self.postings[term]:
-                scores[intent_id] += idf * count * (K1 + 1) / (count + norm[intent_id])
-        return scores
+        terms = [self.weights[term] for term in query if term in self.weights]
+        scored = set(wanted).union(*(self.leaders[t] for t in query if t in self.leaders))
+        scores = {
+            intent_id: sum(weights.get(intent_id, 0.0) for weights in terms)
+            for intent_id in scored
+        }
+        return {intent_id: score for intent_id, score in scores.items() if score > 0}
 
 
 _STOP_STEMS = frozenset(stem(w) for w in STOPWORDS)
