@@ -75,10 +75,13 @@ _CONTRACTION = re.compile(r"\b(" + "|".join(re.escape(c) for c in _CONTRACTIONS)
 @lru_cache(maxsize=4096)
 def fold(text: str) -> str:
     """Lower case, plain quotes, no accents, contractions spelled out, no possessives."""
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES).lower()
-    text = "".join(
-        ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
-    )
+    if text.isascii():  # most text: nothing to normalize, no curly quotes, no accents
+        text = text.lower()
+    else:
+        text = unicodedata.normalize("NFKC", text).translate(_QUOTES).lower()
+        text = "".join(
+            ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
+        )
     text = _CONTRACTION.sub(lambda m: _CONTRACTIONS[m.group(1)], text)
     text = _POSSESSIVE.sub("", text)
     return _APOSTROPHE.sub("", text)
