@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from typing import TYPE_CHECKING
 
 from ccs_assist.answering import HANDLERS, Draft, Screener, Turn, unknown_subject
 from ccs_assist.conversation.compose import (
@@ -27,11 +28,13 @@ from ccs_assist.conversation.memory import Memory
 from ccs_assist.conversation.screener_turns import ScreenerTurns
 from ccs_assist.knowledge.catalogue import Intent
 from ccs_assist.knowledge.schema import Answer
-from ccs_assist.letters import LetterInterview
 from ccs_assist.text import words
 from ccs_assist.understanding.focus import content_words
 from ccs_assist.understanding.matcher import Analysis, Scored
 from ccs_assist.understanding.yesno import asks_yes_no
+
+if TYPE_CHECKING:  # letters load on first use: most conversations never write one
+    from ccs_assist.letters import LetterInterview
 
 __all__ = ["Conversation", "Memory"]
 

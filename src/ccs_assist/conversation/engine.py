@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from ccs_assist.answering import Composer, Draft
 from ccs_assist.answering.glossary import Glossary
@@ -16,10 +17,12 @@ from ccs_assist.errors import QuestionError
 from ccs_assist.knowledge.catalogue import Catalogue
 from ccs_assist.knowledge.graph import KnowledgeGraph
 from ccs_assist.knowledge.schema import Answer, Referral
-from ccs_assist.letters import Letters
 from ccs_assist.understanding.grounding import Grounder
 from ccs_assist.understanding.matcher import Analysis, Matcher
 from ccs_assist.understanding.retrieval import IntentIndex
+
+if TYPE_CHECKING:
+    from ccs_assist.letters import Letters
 
 FALLBACK_SCOPE = (
     "I only answer questions about CCS, its therapy program at school, and your child's IEP. "
@@ -79,6 +82,8 @@ class Engine:
     @cached_property
     def letters(self) -> Letters:
         """The letter kinds in graph/letters/ (none when the folder is absent)."""
+        from ccs_assist.letters import Letters  # on first use: most runs write no letter
+
         return Letters.load(self.kg)
 
     @cached_property

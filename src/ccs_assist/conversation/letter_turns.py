@@ -4,12 +4,15 @@ answers, answering a side question in between, and the finished letter with its 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from ccs_assist.answering import SOURCE_RANK, source_kind
 from ccs_assist.conversation.engine import Engine
 from ccs_assist.conversation.memory import Memory
 from ccs_assist.knowledge.schema import Answer
-from ccs_assist.letters import Letter, LetterInterview, menu_text
+
+if TYPE_CHECKING:
+    from ccs_assist.letters import Letter, LetterInterview
 
 
 class LetterTurns:
@@ -27,9 +30,13 @@ class LetterTurns:
         letters = self.assistant.letters
         kind = letters.pick(question) or self._letter_from_context()
         if kind is None:
+            from ccs_assist.letters import menu_text
+
             answer = self.assistant.notice(question, menu_text(letters))
             answer.intent = "write_letter"
             return answer
+        from ccs_assist.letters import LetterInterview  # on first use, like Engine.letters
+
         self.letter = LetterInterview(letters)
         text = self.letter.start(kind, known=self._known_fields())
         return self._letter_answer(question, text, confidence)
