@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -132,15 +132,6 @@ class Matcher:
         vocabulary.update(self.synonyms.values())
         self.vocabulary = frozenset(w for w in vocabulary if w)
         self.known_stems = frozenset(stem(w) for w in self.vocabulary)
-        # Words the graph's own texts use: never salient-unknown, though they do not count as
-        # understood (a summary mentioning "glasses" does not make a glasses question ours).
-        self.mentioned_stems = frozenset(
-            stem(w)
-            for node in kg.nodes()
-            if node.kind != "source"
-            for text in (node.label, node.summary, node.detail, *node.aliases)
-            for w in words(text)
-        )
         buckets: dict[str, list[str]] = defaultdict(list)
         for word in sorted(self.vocabulary):
             if len(word) >= 4 and not word.isdigit():
@@ -193,6 +184,20 @@ class Matcher:
                 index[rarest].append((intent.id, cue))
         return dict(index)
 
+    @cached_property
+    def mentioned_stems(self) -> frozenset[str]:
+        """Words the graph's own texts use: never salient-unknown, though they do not count as
+        understood (a summary mentioning "glasses" does not make a glasses question ours).
+        Built at the first question with an unknown word: reading every summary costs start-up
+        time that most one-off questions never need."""
+        return frozenset(
+            stem(w)
+            for node in self.kg.nodes()
+            if node.kind != "source"
+            for text in (node.label, node.summary, node.detail, *node.aliases)
+            for w in words(text)
+        )
+
     def _add_name(
         self, name: str, node_id: str, index: dict[tuple[str, ...], str], vocabulary: set[str]
     ) -> None:
@@ -244,7 +249,8 @@ class Matcher:
         known = sum(1 for w, s in content if s in self.known_stems or w in self.vocabulary)
         coverage = known / len(content) if content else 1.0
         unknown = [w for w, s in content if s not in self.known_stems and w not in self.vocabulary]
-        salient = salient_unknown([w for w in unknown if stem(w) not in self.mentioned_stems], text)
+        mentioned = self.mentioned_stems if unknown else frozenset()
+        salient = salient_unknown([w for w in unknown if stem(w) not in mentioned], text)
         counties = self._counties(raw_words)
         return Analysis(
             text=text,
