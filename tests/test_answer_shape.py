@@ -60,3 +60,14 @@ def test_a_reply_leaning_on_the_last_answer_moves_on(assistant: Assistant) -> No
     second = chat.ask("so what do i say to them")
     assert second.answer != first.answer
     assert second.intent == "next_step" and "said just above" in second.answer
+
+
+def test_a_sentence_is_not_said_twice_in_one_answer() -> None:
+    """A template and a node summary often state the same fact; the parent reads it once."""
+    from ccs_assist.answering.sentences import without_repeats
+
+    said = ["It is listed. The county CCS office decides.", "The county CCS office decides. More."]
+    assert without_repeats(said) == ["It is listed. The county CCS office decides.", "More."]
+    assert without_repeats(["CCS pays. So refer your child early to CCS."]) == [
+        "CCS pays. So refer your child early to CCS."
+    ]

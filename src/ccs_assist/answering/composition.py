@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ccs_assist.answering.citations import choose_sources
 from ccs_assist.answering.draft import Draft
-from ccs_assist.answering.sentences import split_sentences
+from ccs_assist.answering.sentences import split_sentences, without_repeats
 from ccs_assist.knowledge.graph import KnowledgeGraph, Node
 from ccs_assist.knowledge.schema import Answer, Basis, Referral
 
@@ -91,8 +91,10 @@ def _short_answer(draft: Draft, intent: str | None) -> str:
     """The opening, the lead cut to SHORT_SENTENCES (the rest goes first in the detail), and
     the bullets. The screener, a fallback and small talk are never cut."""
     lead = [p.strip() for p in draft.lead if p.strip()]
-    sentences = split_sentences(" ".join(lead))
     short = draft.substantive and not draft.fallback and intent != "screener"
+    if short:
+        lead = without_repeats(lead)
+    sentences = split_sentences(" ".join(lead))
     if short and len(sentences) > SHORT_SENTENCES:
         draft.detail.insert(0, " ".join(sentences[SHORT_SENTENCES:]))
         lead = sentences[:SHORT_SENTENCES]
