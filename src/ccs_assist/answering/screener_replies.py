@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from ccs_assist.text import words
+from ccs_assist.understanding.places import state_name_pattern
 
 __all__ = [
     "NO",
@@ -49,11 +50,7 @@ OUT_OF_STATE = re.compile(
 def out_of_state(folded: str, states: frozenset[str]) -> bool:
     """Whether a reply says the family lives outside California ("Texas", "out of state");
     "Nevada County" is a California county."""
-    if OUT_OF_STATE.search(folded):
-        return True
-    return any(
-        re.search(rf"\b{re.escape(state)}\b(?!\s+county)", folded) for state in states
-    )
+    return bool(OUT_OF_STATE.search(folded) or state_name_pattern(states).search(folded))
 
 
 def reply_words(text: str) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 CALIFORNIA = re.compile(r"\b(california|calif)\b")
 
@@ -33,3 +34,11 @@ def other_state(folded: str, pattern: re.Pattern[str] | None, counties: list[str
         return None
     found = pattern.search(folded)
     return found.group(1) if found else None
+
+
+@lru_cache(maxsize=8)
+def state_name_pattern(states: frozenset[str]) -> re.Pattern[str]:
+    """Any of the states as a bare name, for a reply to "which county?" ("Texas"); "Nevada
+    County" is a California county. Built once per list."""
+    alternatives = "|".join(re.escape(s) for s in sorted(states, key=len, reverse=True))
+    return re.compile(rf"\b({alternatives or '(?!)'})\b(?!\s+county)")

@@ -45,7 +45,7 @@ class IntentIndex:
 
     def __init__(self, kg: KnowledgeGraph, catalogue: Catalogue) -> None:
         synonyms = {k.lower(): v.lower() for k, v in catalogue.synonyms.items()}
-        self.postings: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        postings: dict[str, list[tuple[str, int]]] = defaultdict(list)
         self.length: dict[str, int] = {}
         for intent in catalogue.intents.values():
             if intent.spec.handler in SKIP_HANDLERS:
@@ -62,7 +62,7 @@ class IntentIndex:
                 for text in (node.label, *node.aliases, node.summary):
                     counts.update(_terms(text, synonyms, WEIGHT_NODE))
             for term, count in counts.items():
-                self.postings[term].append((intent.id, count))
+                postings[term].append((intent.id, count))
             self.length[intent.id] = sum(counts.values())
         self.average = sum(self.length.values()) / max(1, len(self.length))
         self.norm = {
@@ -72,15 +72,15 @@ class IntentIndex:
         total = len(self.length)
         self.idf = {
             term: math.log(1 + (total - len(p) + 0.5) / (len(p) + 0.5))
-            for term, p in self.postings.items()
+            for term, p in postings.items()
         }
         # Each term's contribution to each intent, and the intents it weighs most in.
         self.weights: dict[str, dict[str, float]] = {
             term: {
                 intent_id: self.idf[term] * count * (K1 + 1) / (count + self.norm[intent_id])
-                for intent_id, count in postings
+                for intent_id, count in counts_of
             }
-            for term, postings in self.postings.items()
+            for term, counts_of in postings.items()
         }
         self.leaders: dict[str, list[str]] = {
             term: sorted(weights, key=lambda i: (-weights[i], i))[:TOP_PER_TERM]
