@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 
 from ccs_assist.answering import contract
 from ccs_assist.errors import SHOWN_PROBLEMS, GraphError, Problem
@@ -74,6 +75,20 @@ def test_the_real_graph_passes(graph: Path) -> None:
 
 
 # ---- the loader ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted([*GRAPH.rglob("*.yaml"), *(ROOT / "transcripts").rglob("*.yaml")]),
+    ids=lambda path: str(path.relative_to(ROOT)),
+)
+def test_data_reads_the_same_without_libyaml(path: Path) -> None:
+    """The loader uses libyaml when PyYAML has it, and libyaml accepts some text the pure-Python
+    parser refuses ('[Who can help me?]'): a machine without libyaml must read the same data."""
+    text = path.read_text(encoding="utf-8")
+    pure = yaml.load(text, Loader=yaml.SafeLoader)
+    fast = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    assert pure == fast
 
 
 def test_a_duplicate_key_is_an_error_not_a_silent_winner(graph: Path) -> None:
