@@ -89,6 +89,32 @@ def test_close_scores_ask_which_was_meant(assistant: Assistant) -> None:
     assert "additive_not_substitute" in {b.id for b in picked.basis}
 
 
+def test_of_two_tied_readings_the_one_about_the_named_program_answers(
+    assistant: Assistant,
+) -> None:
+    """One reading rests on the MTP's own rule, the other on the CCS-wide age rule: a question
+    that names the MTP gets the MTP's rule; one that names no program still gets a choice."""
+    data = copy.deepcopy(assistant.catalogue.data)
+    intents = data["intents"]
+    assert isinstance(intents, list)
+    intents += [
+        {"id": "tie_ccs", "title": "CCS-wide", "answer": ["req_age"], "strong": ["zebra crossing"]},
+        {
+            "id": "tie_mtp",
+            "title": "MTP's own",
+            "answer": ["mtp_medical_eligibility"],
+            "strong": ["zebra crossing"],
+        },
+    ]
+    catalogue = load_catalogue(assistant.kg, data=data)
+    helper = Assistant(kg=assistant.kg, catalogue=catalogue)
+    named = helper.conversation().ask("zebra crossing at the medical therapy program")
+    assert named.clarify == [] and named.intent == "tie_mtp"
+    assert "mtp_medical_eligibility" in {b.id for b in named.basis}
+    unnamed = helper.conversation().ask("zebra crossing")
+    assert unnamed.clarify == ["CCS-wide", "MTP's own"]
+
+
 def test_clarification_reply_picks_an_option(assistant: Assistant) -> None:
     chat = assistant.conversation()
     analysis = assistant.matcher.analyze("ccs and iep")

@@ -217,6 +217,9 @@ class Decider:
             return reading.decline([])
         rival = tied if tied is not None and top.intent is on_topic[0].intent else None
         rival = rival or self._rival(top, grounded[1:])
+        if rival is not None:
+            # Of two equal readings, the one about the program the question names wins.
+            rival, top = self._more_specific(top, rival, analysis.ids("program"))
         if rival is None:
             return self._answer(reading, top, grounded)
         if not self._same_subject(top, rival, analysis):
@@ -343,6 +346,16 @@ class Decider:
         one, two = top.intent.spec, close[0].intent.spec
         same = one.handler == two.handler and one.answer == two.answer
         return None if same else close[0]
+
+    def _more_specific(
+        self, top: Scored, rival: Scored, named: list[str]
+    ) -> tuple[Scored | None, Scored]:
+        """(rival left, reading to answer with): when only one of two tied readings is about
+        a program the question names, it is the answer and there is no rival."""
+        about = self.a.grounder.about_named
+        if not named or about(top.intent, named) == about(rival.intent, named):
+            return rival, top
+        return None, (top if about(top.intent, named) else rival)
 
     def _same_subject(self, one: Scored, two: Scored, analysis: Analysis) -> bool:
         """Two readings are worth a 'did you mean' only if they are about the same thing: they

@@ -109,10 +109,11 @@ class Grounder:
 
     def _reach(self, catalogue: Catalogue) -> dict[str, frozenset[str]]:
         """Per intent: the nodes it answers with and their direct neighbours (sources and
-        next steps aside)."""
+        next steps aside). An intent whose handler computes the answer is about the nodes it
+        keeps as `also` (the age check is about the age rule)."""
         reach: dict[str, frozenset[str]] = {}
         for intent in catalogue.intents.values():
-            nodes = set(intent.spec.answer)
+            nodes = set(intent.spec.answer or intent.spec.also)
             for node_id in list(nodes):
                 nodes |= {t for t, d in self.kg.out(node_id) if d["type"] not in NOT_ABOUT}
                 nodes |= {o for o, d in self.kg.into(node_id) if d["type"] not in NOT_ABOUT}
@@ -154,6 +155,20 @@ class Grounder:
             return False
         about = self.programs_of.get(intent.id, frozenset())
         return bool(about) and not (set(named) & about)
+
+    def about_named(self, intent: Intent, named: list[str]) -> bool:
+        """True when the nodes the answer rests on are about a program the question names
+        itself, not about a program it belongs to ("can my baby get into the MTP?" is the
+        MTP's own rule, not the CCS age limit)."""
+        if "program" in intent.spec.needs:
+            return True
+        wanted = set(named)
+        for node_id in (*intent.spec.answer, *intent.spec.also):
+            if node_id in wanted:
+                return True
+            if wanted & {t for t, _ in self.kg.out(node_id, "applies_to")}:
+                return True
+        return False
 
     def question_sides(self, entity_ids: Iterable[str]) -> frozenset[str]:
         """Sides the question names through its programs, organizations and terms."""
