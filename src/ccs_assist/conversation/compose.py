@@ -6,12 +6,11 @@ from __future__ import annotations
 from ccs_assist.answering import Draft
 from ccs_assist.conversation.engine import Engine
 from ccs_assist.conversation.memory import Memory
-from ccs_assist.conversation.question_shape import PRONOUN
+from ccs_assist.conversation.question_shape import points_back
 from ccs_assist.knowledge.catalogue import Intent
 from ccs_assist.knowledge.graph import KnowledgeGraph
 from ccs_assist.text import words
 from ccs_assist.understanding.focus import find_focus
-from ccs_assist.understanding.grounding import question_type
 from ccs_assist.understanding.matcher import Analysis
 
 # Offered after an answer whose steps have a next step on the graph's paths.
@@ -56,10 +55,11 @@ def follow_ups(kg: KnowledgeGraph, intent: Intent, draft: Draft) -> list[str]:
 
 def passage_question(text: str) -> str:
     """The words that choose a detail passage: the asking sentence, or the whole message
-    when that sentence asks what something in the story means ("What does that mean?")."""
+    when that sentence points back at the story ("What does that mean?", "Can she still get
+    in?" after "she is under 3 and has no diagnosis")."""
     focus = find_focus(text)
     folded = " ".join(words(focus.question))
-    if question_type(folded) == "what" and PRONOUN.search(folded):
+    if points_back(folded):
         return text
     return focus.question
 

@@ -18,11 +18,10 @@ from typing import TYPE_CHECKING, Literal
 
 from ccs_assist.conversation.memory import Memory
 from ccs_assist.conversation.question_shape import (
-    CHILD,
-    PRONOUN,
     follow_on_intent,
     is_definition,
     only_entities,
+    points_back,
     resolve_pronoun,
 )
 from ccs_assist.knowledge.catalogue import Intent
@@ -159,8 +158,7 @@ class Decider:
             # "is that right??", "does CCS cover it?", "ccs pay for his therapy?" point back at
             # the story, even when they name a program of their own; a question that names
             # nothing ("who pays?") is about the story's subject.
-            points_back = bool(PRONOUN.search(focus_folded) or CHILD.search(focus_folded))
-            if focus.generic or points_back or not asking.entities:
+            if focus.generic or points_back(focus_folded) or not asking.entities:
                 reading.analysis = whole
         resolve_pronoun(focus_folded, reading.analysis, memory.subject, self.a.kg)
         return reading

@@ -38,6 +38,12 @@ PRONOUN = re.compile(r"\b(it|one|that|this|them|those|these|that one)\b")
 CHILD = re.compile(r"\b(he|she|his|her|him|hers)\b")
 
 
+def points_back(folded: str) -> bool:
+    """Whether a question leans on the story before it ("does CCS cover it?", "can she
+    still get in?"), so the story's words belong to the question."""
+    return bool(PRONOUN.search(folded) or CHILD.search(folded))
+
+
 def follow_on_intent(
     folded: str,
     analysis: Analysis,
