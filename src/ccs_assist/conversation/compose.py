@@ -10,7 +10,7 @@ from ccs_assist.conversation.question_shape import points_back
 from ccs_assist.knowledge.catalogue import Intent
 from ccs_assist.knowledge.graph import KnowledgeGraph
 from ccs_assist.text import words
-from ccs_assist.understanding.focus import find_focus
+from ccs_assist.understanding.focus import find_focus, sentences
 from ccs_assist.understanding.matcher import Analysis
 
 # Offered after an answer whose steps have a next step on the graph's paths.
@@ -53,15 +53,17 @@ def follow_ups(kg: KnowledgeGraph, intent: Intent, draft: Draft) -> list[str]:
     return list(dict.fromkeys(offers))[:3]
 
 
-def passage_question(text: str) -> str:
-    """The words that choose a detail passage: the asking sentence, or the whole message
-    when that sentence points back at the story ("What does that mean?", "Can she still get
-    in?" after "she is under 3 and has no diagnosis")."""
+def passage_question(text: str) -> tuple[str, bool]:
+    """The words that choose a detail passage, and whether the passage may lead: the asking
+    sentence; or the whole message when that sentence points back at the story ("What does
+    that mean?", "Can she still get in?" after "she is under 3 and has no diagnosis"). A
+    passage found through a story of several sentences never leads: those words tell the
+    family's situation, and a rare one picks a sentence about something else."""
     focus = find_focus(text)
     folded = " ".join(words(focus.question))
     if points_back(folded):
-        return text
-    return focus.question
+        return text, len(sentences(focus.story)) <= 1
+    return focus.question, True
 
 
 def add_passage(engine: Engine, draft: Draft, asked: str, written_lead: bool = False) -> None:

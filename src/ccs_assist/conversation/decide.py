@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 SMALLTALK_MAX_CONTENT = 3
 # Matched on the story because the question itself named nothing: less sure than a direct match.
 STORY_DISCOUNT = 0.85
+# Handlers that start a step-by-step mode rather than answer.
+MODE_HANDLERS = frozenset({"screener", "letter"})
 # A match this sure, on a strong cue, is not undone by an unknown word beside it.
 EXPLAINED_CONFIDENCE = 0.7
 # The retriever agrees with a cue match when it scores that intent at least this share of its
@@ -204,11 +206,13 @@ class Decider:
         grounded = self._second_opinion(on_topic, analysis, memory)
         if len(content_words(reading.focus.question)) > SMALLTALK_MAX_CONTENT:
             grounded = [s for s in grounded if s.intent.spec.handler != "more_detail"]
+        if analysis is not reading.asking:
+            grounded = self._modes_asked_for(reading, grounded, memory)
         if not grounded:
             return reading.decline(usable)
         top = self._narrowest(grounded)
         handler = top.intent.spec.handler
-        if handler in ("screener", "letter"):
+        if handler in MODE_HANDLERS:
             action: Action = "screener" if handler == "screener" else "letter"
             return Decision(action, analysis, top.intent, top.confidence, remember=reading.remember)
         if handler == "decline":
@@ -231,6 +235,17 @@ class Decider:
             candidates=sorted([top, rival], key=lambda s: self.order[s.intent.id]),
             remember=reading.remember,
         )
+
+    def _modes_asked_for(
+        self, reading: Reading, grounded: list[Scored], memory: Memory
+    ) -> list[Scored]:
+        """A story that says 'the doctor told me to write a letter' is not a request for one:
+        the eligibility check and the letters start only when the asking sentence asks."""
+        modes = [s for s in grounded if s.intent.spec.handler in MODE_HANDLERS]
+        if not modes:
+            return grounded
+        asked = {s.intent.id for s in self.a.matcher.score(reading.asking, memory.tokens())}
+        return [s for s in grounded if s not in modes or s.intent.id in asked]
 
     @staticmethod
     def _answer(reading: Reading, top: Scored, grounded: list[Scored]) -> Decision:

@@ -233,7 +233,8 @@ class Conversation(LetterTurns, ScreenerTurns):
             return a.fallback(question, analysis)
         if draft.substantive and not draft.fallback:
             add_story_facts(a.kg, draft, story or [])
-            add_passage(a, draft, passage_question(analysis.text), bool(intent.spec.lead))
+            asked, may_lead = passage_question(analysis.text)
+            add_passage(a, draft, asked, bool(intent.spec.lead) or not may_lead)
         if intent.spec.handler != "more_detail":
             self.memory.last_intent = intent.id
         answer = a.composer.compose(
