@@ -211,6 +211,9 @@ class Decider:
         if not grounded:
             return reading.decline(usable)
         top = self._narrowest(grounded)
+        if reading.asking.salient and not self._explains([top]):
+            # The reading that explained the unknown word lost to one that ignores it.
+            return reading.decline(grounded, reading.asking.salient)
         handler = top.intent.spec.handler
         if handler in MODE_HANDLERS:
             action: Action = "screener" if handler == "screener" else "letter"
