@@ -24,6 +24,9 @@ _AGE = re.compile(
 )
 
 # Common English words: never "corrected" into domain words, never counted as content.
+# Parents leave these out ("who qualifies for Whole Child Model"): a cue never needs them.
+ARTICLES = frozenset({"a", "an", "the"})
+
 STOPWORDS = frozenset(
     """a about above after again against all also am an and any are as at be because been before
     being below between both but by can could did do does doing done down during each either else

@@ -23,7 +23,7 @@ from ccs_assist.knowledge.graph import KnowledgeGraph
 from ccs_assist.knowledge.loader import line_of, read_yaml, strip_lines
 from ccs_assist.knowledge.schema import NODE_KINDS
 from ccs_assist.knowledge.validation import StrictModel, validation_problems
-from ccs_assist.text import stem, words
+from ccs_assist.text import ARTICLES, stem, words
 
 Handler = Literal[
     "topic",
@@ -309,11 +309,12 @@ def _add_node_aliases(
 
 def _cue_stems(text: str, synonyms: dict[str, str]) -> list[str]:
     """Stems of a cue, through the same synonyms as questions ("kids" and "children" both
-    become "child"); `@kind` and `@node_id` placeholders pass through whole."""
+    become "child"); `@kind` and `@node_id` placeholders pass through whole; articles drop
+    out unless they are the whole cue."""
     out: list[str] = []
     for part in text.split():
         if part.startswith("@"):
             out.append(part.lower())
         else:
-            out.extend(stem(synonyms.get(w, w)) for w in words(part))
-    return out
+            out.extend(stem(synonyms.get(w, w)) for w in words(part) if w not in ARTICLES)
+    return out or [stem(w) for w in words(text)]

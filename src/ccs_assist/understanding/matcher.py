@@ -23,7 +23,7 @@ from rapidfuzz.distance import Levenshtein
 from ccs_assist.knowledge.catalogue import Catalogue, Cue, Intent
 from ccs_assist.knowledge.graph import KnowledgeGraph
 from ccs_assist.knowledge.schema import ENTITY_KINDS
-from ccs_assist.text import STOPWORDS, ages, money_amounts, stem, words
+from ccs_assist.text import ARTICLES, STOPWORDS, ages, money_amounts, stem, words
 from ccs_assist.understanding.places import other_state, place_pattern
 from ccs_assist.understanding.salience import salient_unknown
 
@@ -164,7 +164,11 @@ class Matcher:
                 if not found or all(e.end - e.start == len(cue_stems) for e in found):
                     continue  # no name inside, or the alias is itself one whole name
                 named = {i for e in found for i in range(e.start, e.end)}
-                rewritten = {s for i, s in enumerate(cue_stems) if i not in named}
+                rewritten = {
+                    s
+                    for i, s in enumerate(cue_stems)
+                    if i not in named and cue_words[i] not in ARTICLES
+                }
                 rewritten |= {f"@{e.node_id}" for e in found}
                 intent.cues[index] = replace(cue, stems=frozenset(rewritten))
 
