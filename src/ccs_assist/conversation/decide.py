@@ -180,7 +180,7 @@ class Decider:
             for s in scored
         ):
             return reading.decline([])
-        if reading.asking.salient and not self._explains(scored):
+        if reading.asking.salient and not self._explains(scored, reading):
             return reading.decline(scored, reading.asking.salient)
         if is_definition(reading.folded, reading.analysis):
             return reading.answer(self.a.catalogue.intents["what_is"], 0.9)
@@ -211,7 +211,7 @@ class Decider:
         if not grounded:
             return reading.decline(usable)
         top = self._narrowest(grounded)
-        if reading.asking.salient and not self._explains([top]):
+        if reading.asking.salient and not self._explains([top], reading):
             # The reading that explained the unknown word lost to one that ignores it.
             return reading.decline(grounded, reading.asking.salient)
         handler = top.intent.spec.handler
@@ -334,15 +334,20 @@ class Decider:
                 return replace(candidate, confidence=top.confidence)
         return top
 
-    def _explains(self, scored: list[Scored]) -> bool:
+    def _explains(self, scored: list[Scored], reading: Reading) -> bool:
         """Whether the known part of a question is clear enough that its unknown words are
-        side detail: a strong, confident match, or a strict intent that names the unknown
-        subject honestly itself ("I don't have autism in my list")."""
+        side detail: a strong, confident match, or a strict intent about the subject the
+        asking sentence names, or that names the unknown subject honestly itself ("I don't
+        have autism in my list"); not one whose subject only the story gives (a story's
+        'birth defect' does not explain 'should my son qualify for SSI?')."""
         if not scored:
             return False
         top = scored[0]
         if top.intent.spec.strict and top.confidence >= self.a.threshold:
-            return True
+            needs = top.intent.spec.needs
+            asked = any(reading.asking.ids(kind) for kind in needs)
+            told = any(reading.analysis.ids(kind) for kind in needs)
+            return asked or not told
         return top.strong and top.confidence >= EXPLAINED_CONFIDENCE
 
     # ---- decide -------------------------------------------------------------------------------

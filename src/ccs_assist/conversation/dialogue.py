@@ -186,7 +186,10 @@ class Conversation(LetterTurns, ScreenerTurns):
             return self._run(
                 question, analysis, decision.intent, decision.confidence, decision.follow_on, told
             )
+        first = decision.candidates[0]
         for candidate in decision.candidates:
+            if candidate is not first and candidate.intent.spec.handler == "describe":
+                continue  # a description of the subject does not answer what was asked of it
             answer = self._run(
                 question, analysis, candidate.intent, candidate.confidence, story=told
             )
