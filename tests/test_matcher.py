@@ -162,3 +162,25 @@ def test_an_assistant_can_be_built_on_parts_already_at_hand(engine: Assistant) -
     again = Assistant(kg=engine.kg, catalogue=engine.catalogue, matcher=engine.matcher)
     assert again.matcher is engine.matcher
     assert again.ask("Is spina bifida covered by CCS?").intent == "condition_covered"
+
+
+def test_the_words_of_a_cue_stand_in_one_sentence(matcher: Matcher) -> None:
+    """'delays' in one sentence and 'provide' in the next are not 'delay providing'."""
+    apart = ranking(matcher, "He has fine motor delays. The school will not provide OT.")
+    assert "services_not_started" not in apart
+    together = ranking(matcher, "Can CCS delay providing the OT in his IEP?")
+    assert together[0] == "services_not_started"
+
+
+def test_in_a_story_a_phrase_cue_stands_within_a_few_words(matcher: Matcher) -> None:
+    """'need it for school' is not 'a school for special needs kids, but this school ... it';
+    a one-sentence question is all question, so its cue words may stand apart."""
+    story = (
+        "My son has CP. They want to send him to a school for intense special needs kids but "
+        "this school does not teach kids and it is just a daycare."
+    )
+    assert "not_medically_necessary" not in ranking(matcher, story)
+    close = ranking(matcher, "ccs says ot is not medically necessary but he needs it for school")
+    assert close[0] == "not_medically_necessary"
+    long_question = "How long will it take for the district to complete my child's assessment?"
+    assert ranking(matcher, long_question)[0] == "timelines"

@@ -13,9 +13,10 @@ The conversation (dialogue.py) then composes the answer and keeps memory (memory
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Literal
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
+from ccs_assist.conversation.decision import Action, Decision, Reading
 from ccs_assist.conversation.memory import Memory
 from ccs_assist.conversation.question_shape import (
     follow_on_intent,
@@ -26,7 +27,7 @@ from ccs_assist.conversation.question_shape import (
 )
 from ccs_assist.knowledge.catalogue import Intent
 from ccs_assist.text import words
-from ccs_assist.understanding.focus import Focus, content_words, find_focus
+from ccs_assist.understanding.focus import content_words, find_focus
 from ccs_assist.understanding.grounding import question_type
 from ccs_assist.understanding.matcher import Analysis, Scored
 
@@ -54,52 +55,6 @@ UNRANKED_HANDLERS = frozenset(
 )
 # A decline intent this close to the best reading means the question is about something else.
 DECLINE_SHARE = 0.8
-
-Action = Literal["answer", "clarify", "decline", "screener", "letter"]
-
-
-@dataclass
-class Decision:
-    """What to do with one message; `remember` lists analyses whose entities memory keeps."""
-
-    action: Action
-    analysis: Analysis
-    intent: Intent | None = None
-    confidence: float = 0.0
-    follow_on: bool = False
-    candidates: list[Scored] = field(default_factory=list)
-    unknown: list[str] = field(default_factory=list)
-    remember: list[Analysis] = field(default_factory=list)
-
-
-@dataclass
-class Reading:
-    """One message as the decider reads it: `asking` is its asking sentence, `analysis` what
-    the intents are matched on (the whole message when the question leans on its story), and
-    `remember` the analyses whose entities memory keeps."""
-
-    folded: str
-    focus: Focus
-    asking: Analysis
-    analysis: Analysis
-    remember: list[Analysis] = field(default_factory=list)
-    # A state outside California the message (story included) says the family lives in.
-    other_state: str | None = None
-
-    def decline(self, near: list[Scored], unknown: list[str] | None = None) -> Decision:
-        return Decision(
-            "decline",
-            self.analysis,
-            candidates=near,
-            unknown=unknown or [],
-            remember=[*self.remember, self.analysis],
-        )
-
-    def answer(self, intent: Intent, confidence: float, follow_on: bool = False) -> Decision:
-        return Decision(
-            "answer", self.analysis, intent, confidence, follow_on, remember=self.remember
-        )
-
 
 class Decider:
     """The stages between a message and a decision; holds nothing between messages."""
@@ -208,6 +163,9 @@ class Decider:
             grounded = [s for s in grounded if s.intent.spec.handler != "more_detail"]
         if analysis is not reading.asking:
             grounded = self._modes_asked_for(reading, grounded, memory)
+        if not self._names_what_to_describe(reading):
+            # 'What are my options?' after a story would only describe what the story names.
+            grounded = [s for s in grounded if s.intent.spec.handler != "describe"]
         if not grounded:
             return reading.decline(usable)
         top = self._narrowest(grounded)
@@ -226,7 +184,7 @@ class Decider:
             # Of two equal readings, the one about the program the question names wins.
             rival, top = self._more_specific(top, rival, analysis.ids("program"))
         if rival is None:
-            return self._answer(reading, top, grounded)
+            return self._answer(reading, top, grounded, memory)
         if not self._same_subject(top, rival, analysis):
             return reading.decline([top, rival])
         return Decision(
@@ -239,6 +197,13 @@ class Decider:
             remember=reading.remember,
         )
 
+    @staticmethod
+    def _names_what_to_describe(reading: Reading) -> bool:
+        """Whether the asking sentence names its subject or points back at one ('what does
+        that mean?'), so describing that subject answers it."""
+        folded = " ".join(words(reading.focus.question))
+        return bool(reading.asking.entities) or points_back(folded)
+
     def _modes_asked_for(
         self, reading: Reading, grounded: list[Scored], memory: Memory
     ) -> list[Scored]:
@@ -250,11 +215,19 @@ class Decider:
         asked = {s.intent.id for s in self.a.matcher.score(reading.asking, memory.tokens())}
         return [s for s in grounded if s not in modes or s.intent.id in asked]
 
-    @staticmethod
-    def _answer(reading: Reading, top: Scored, grounded: list[Scored]) -> Decision:
+    def _answer(
+        self, reading: Reading, top: Scored, grounded: list[Scored], memory: Memory
+    ) -> Decision:
         """Answer with the top reading; the others stay as candidates in case its handler
-        finds nothing. A match made on the story is less sure than a direct one."""
-        discount = STORY_DISCOUNT if reading.analysis is not reading.asking else 1.0
+        finds nothing. A match made on the story alone, with no cue of it in the asking
+        sentence, is less sure than a direct one; below the threshold it is not given."""
+        discount = 1.0
+        if reading.analysis is not reading.asking:
+            asked = self.a.matcher.score(reading.asking, memory.tokens())
+            if all(s.intent.id != top.intent.id for s in asked):
+                discount = STORY_DISCOUNT
+        if top.confidence * discount < self.a.threshold:
+            return reading.decline(grounded)
         return Decision(
             "answer",
             reading.analysis,

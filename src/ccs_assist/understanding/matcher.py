@@ -24,6 +24,7 @@ from ccs_assist.knowledge.catalogue import Catalogue, Cue, Intent
 from ccs_assist.knowledge.graph import KnowledgeGraph
 from ccs_assist.knowledge.schema import ENTITY_KINDS
 from ccs_assist.text import ARTICLES, STOPWORDS, ages, money_amounts, stem, words
+from ccs_assist.understanding.locality import close_together, sentence_ids
 from ccs_assist.understanding.places import other_state, place_pattern
 from ccs_assist.understanding.salience import salient_unknown
 
@@ -61,6 +62,8 @@ class Analysis:
     counties: list[str] = field(default_factory=list)
     # A place outside California the message says the family is in ("we live in Texas").
     other_state: str | None = None
+    # Which sentence of the message each word is in (all 0 for a one-sentence question).
+    sentence_ids: list[int] = field(default_factory=list)
 
     @property
     def tokens(self) -> frozenset[str]:
@@ -78,6 +81,26 @@ class Analysis:
         hidden = {i for e in self.entities if e.end - e.start >= 3 for i in range(e.start, e.end)}
         words = {s for i, s in enumerate(self.stems) if i not in hidden}
         return frozenset(words) | extra
+
+    def places(self) -> dict[str, list[tuple[int, int]]]:
+        """Where each token stands: (sentence, word position), an entity's placeholders where
+        its name starts; tokens that stand for the whole message (@money, @age) are left out."""
+        hidden = {i for e in self.entities if e.end - e.start >= 3 for i in range(e.start, e.end)}
+        ids = self.sentence_ids
+        out: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for i, token in enumerate(self.stems):
+            if i not in hidden:
+                out[token].append((ids[i] if i < len(ids) else 0, i))
+        for entity in self.entities:
+            # An entity taken from memory ("how do I get one?") has no place of its own.
+            at = entity.start
+            place = (ids[at] if 0 <= at < len(ids) else 0, at)
+            for token in (f"@{entity.kind}", f"@{entity.node_id}", "@entity"):
+                out[token].append(place)
+            if entity.kind == "term":
+                for program in self.implied:
+                    out[f"@{program}"].append(place)
+        return out
 
     def ids(self, kind: str | None = None) -> list[str]:
         out: list[str] = []
@@ -274,6 +297,7 @@ class Matcher:
             ],
             counties=counties,
             other_state=other_state(" ".join(raw_words), self.places, counties),
+            sentence_ids=sentence_ids(text, len(raw_words)),
         )
 
     def _counties(self, folded: list[str]) -> list[str]:
@@ -320,9 +344,10 @@ class Matcher:
         remembered = remembered or set()
         factor = 0.35 + 0.65 * analysis.coverage
         fired_by: dict[str, list[Cue]] = defaultdict(list)
+        where = analysis.places()
         for token in tokens:
             for intent_id, cue in self._cues_by_stem.get(token, ()):
-                if cue.stems <= tokens:
+                if cue.stems <= tokens and close_together(cue.stems, where):
                     fired_by[intent_id].append(cue)
         out: list[Scored] = []
         for intent_id, cues in fired_by.items():
