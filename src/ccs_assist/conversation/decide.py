@@ -199,10 +199,11 @@ class Decider:
 
     @staticmethod
     def _names_what_to_describe(reading: Reading) -> bool:
-        """Whether the asking sentence names its subject or points back at one ('what does
-        that mean?'), so describing that subject answers it."""
-        folded = " ".join(words(reading.focus.question))
-        return bool(reading.asking.entities) or points_back(folded)
+        """Whether describing the subject answers the message: the asking sentence is read on
+        its own and names it, or it points back at the story's ('what does that mean?')."""
+        if reading.analysis is reading.asking:
+            return bool(reading.asking.entities)
+        return points_back(" ".join(words(reading.focus.question)))
 
     def _modes_asked_for(
         self, reading: Reading, grounded: list[Scored], memory: Memory
