@@ -344,10 +344,11 @@ class Matcher:
         remembered = remembered or set()
         factor = 0.35 + 0.65 * analysis.coverage
         fired_by: dict[str, list[Cue]] = defaultdict(list)
-        where = analysis.places()
+        # A one-sentence question is all question: where its words stand does not matter.
+        where = analysis.places() if any(analysis.sentence_ids) else None
         for token in tokens:
             for intent_id, cue in self._cues_by_stem.get(token, ()):
-                if cue.stems <= tokens and close_together(cue.stems, where):
+                if cue.stems <= tokens and (where is None or close_together(cue.stems, where)):
                     fired_by[intent_id].append(cue)
         out: list[Scored] = []
         for intent_id, cues in fired_by.items():

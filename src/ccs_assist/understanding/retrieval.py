@@ -109,10 +109,16 @@ class IntentIndex:
             query |= {f"@{node_id}", f"@{kind}"}
         terms = [self.weights[term] for term in query if term in self.weights]
         scored = set(wanted).union(*(self.leaders[t] for t in query if t in self.leaders))
-        scores = {
-            intent_id: sum(weights.get(intent_id, 0.0) for weights in terms)
-            for intent_id in scored
-        }
+        scores = dict.fromkeys(scored, 0.0)
+        for weights in terms:
+            # Walk whichever is shorter: the term's postings or the intents being scored.
+            if len(weights) < len(scores):
+                for intent_id, weight in weights.items():
+                    if intent_id in scores:
+                        scores[intent_id] += weight
+            else:
+                for intent_id in scores:
+                    scores[intent_id] += weights.get(intent_id, 0.0)
         return {intent_id: score for intent_id, score in scores.items() if score > 0}
 
 
