@@ -11,16 +11,14 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
+
+from .serving import Served, start_serve, stop_serve
 
 ROOT = Path(__file__).resolve().parents[1]
 # Screenshots go to docs/ (shown in the README) only when asked for, so an ordinary test run
@@ -57,53 +55,6 @@ expect = playwright_api.expect
 expect.set_options(timeout=TIMEOUT_MS)  # a busy CI machine answers slower than 5 s at times
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@dataclass
-class Live:
-    base: str
-    process: subprocess.Popen[bytes]
-
-
-def start_serve(tmp: Path, *extra: str, graph: Path = ROOT / "graph") -> Live:
-    """`ccs-assist serve` on a free loopback port; returns when /v1/health answers."""
-    port = free_port()
-    log = (tmp / f"serve-{port}.log").open("wb")
-    command = [sys.executable, "-m", "ccs_assist", "--graph", str(graph), "serve"]
-    env = {**os.environ, "CCS_ASSIST_NO_CACHE": "1"}  # leave the user's start-up snapshot alone
-    process = subprocess.Popen(
-        [*command, "--port", str(port), *extra],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        cwd=ROOT,
-        env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError((tmp / f"serve-{port}.log").read_text())
-        try:
-            if httpx.get(f"{base}/v1/health", timeout=1).status_code == 200:
-                return Live(base, process)
-        except httpx.TransportError:
-            time.sleep(0.05)
-    process.kill()
-    raise RuntimeError("serve did not start")
-
-
-def stop(live: Live) -> None:
-    live.process.terminate()
-    try:
-        live.process.wait(timeout=10)
-    except subprocess.TimeoutExpired:  # pragma: no cover - only if shutdown hangs
-        live.process.kill()
-
-
 def graph_with_a_tie(folder: Path) -> Path:
     """The real graph plus two intents that tie on one phrase, so "did you mean" is certain
     whatever the real intents say this week."""
@@ -120,20 +71,24 @@ def graph_with_a_tie(folder: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     tmp = tmp_path_factory.mktemp("serve")
     live = start_serve(
-        tmp, "--person-url", "https://help.example.org/contact", graph=graph_with_a_tie(tmp)
+        "--person-url",
+        "https://help.example.org/contact",
+        graph=graph_with_a_tie(tmp),
+        log=tmp / "serve.log",
     )
     yield live
-    stop(live)
+    stop_serve(live.process)
 
 
 @pytest.fixture(scope="module")
-def short_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
-    live = start_serve(tmp_path_factory.mktemp("serve"), "--session-ttl", str(SHORT_TTL))
+def short_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    tmp = tmp_path_factory.mktemp("serve")
+    live = start_serve("--session-ttl", str(SHORT_TTL), log=tmp / "serve.log")
     yield live
-    stop(live)
+    stop_serve(live.process)
 
 
 @pytest.fixture(scope="module")
@@ -169,7 +124,7 @@ def ask(page, question: str) -> object:  # type: ignore[no-untyped-def]
     return answers.nth(before)
 
 
-def test_three_turns_with_memory(server: Live, page) -> None:  # type: ignore[no-untyped-def]
+def test_three_turns_with_memory(server: Served, page) -> None:  # type: ignore[no-untyped-def]
     page.goto(server.base + "/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Ask about CCS")
     expect(page.get_by_label("Your question")).to_be_focused()
@@ -190,7 +145,7 @@ def test_three_turns_with_memory(server: Live, page) -> None:  # type: ignore[no
     page.screenshot(path=str(DOCS / "screenshot-chat.png"))
 
 
-def test_tell_me_more_and_a_follow_up_button(server: Live, page) -> None:  # type: ignore[no-untyped-def]
+def test_tell_me_more_and_a_follow_up_button(server: Served, page) -> None:  # type: ignore[no-untyped-def]
     page.goto(server.base + "/")
     answer = ask(page, "what is the medical therapy program")
     more = answer.get_by_role("button", name="Tell me more")
@@ -208,7 +163,7 @@ def test_tell_me_more_and_a_follow_up_button(server: Live, page) -> None:  # typ
     expect(page.locator("article.ccs-bot")).to_have_count(2)
 
 
-def test_a_did_you_mean_choice(server: Live, page) -> None:  # type: ignore[no-untyped-def]
+def test_a_did_you_mean_choice(server: Served, page) -> None:  # type: ignore[no-untyped-def]
     page.goto(server.base + "/")
     answer = ask(page, "zebra crossing")
     expect(answer.locator(".ccs-answer")).to_contain_text("Did you mean")
@@ -222,7 +177,7 @@ def test_a_did_you_mean_choice(server: Live, page) -> None:  # type: ignore[no-u
     expect(picked.locator(".ccs-sources").first).to_be_visible()
 
 
-def test_the_eligibility_check_step_by_step(server: Live, page) -> None:  # type: ignore[no-untyped-def]
+def test_the_eligibility_check_step_by_step(server: Served, page) -> None:  # type: ignore[no-untyped-def]
     page.goto(server.base + "/")
     ask(page, "check eligibility")
     step = ask(page, "7")
@@ -233,7 +188,7 @@ def test_the_eligibility_check_step_by_step(server: Live, page) -> None:  # type
     expect(steps.nth(1)).to_have_attribute("aria-current", "step")
 
 
-def test_an_expired_session_is_said_plainly(short_server: Live, page) -> None:  # type: ignore[no-untyped-def]
+def test_an_expired_session_is_said_plainly(short_server: Served, page) -> None:  # type: ignore[no-untyped-def]
     page.goto(short_server.base + "/")
     ask(page, "my son has cerebral palsy")
     time.sleep(SHORT_TTL + 0.5)
@@ -245,7 +200,7 @@ def test_an_expired_session_is_said_plainly(short_server: Live, page) -> None:  
     page.errors[:] = [e for e in page.errors if "status of 404" not in e]
 
 
-def test_html_in_a_question_is_shown_as_text(server: Live, page) -> None:  # type: ignore[no-untyped-def]
+def test_html_in_a_question_is_shown_as_text(server: Served, page) -> None:  # type: ignore[no-untyped-def]
     page.goto(server.base + "/")
     hostile = '<img src=x onerror="window.pwned=1"><b>bold</b> is CP covered?'
     ask(page, hostile)
@@ -254,7 +209,7 @@ def test_html_in_a_question_is_shown_as_text(server: Live, page) -> None:  # typ
     assert page.evaluate("window.pwned") is None
 
 
-def test_keyboard_only(server: Live, page) -> None:  # type: ignore[no-untyped-def]
+def test_keyboard_only(server: Served, page) -> None:  # type: ignore[no-untyped-def]
     page.goto(server.base + "/")
     keyboard = page.keyboard
     keyboard.type("what is the medical therapy program")  # the question box has focus
@@ -281,7 +236,7 @@ def test_keyboard_only(server: Live, page) -> None:  # type: ignore[no-untyped-d
     expect(page.locator("article.ccs-bot")).to_have_count(2)
 
 
-def test_phone_width_and_contrast(server: Live, browser) -> None:  # type: ignore[no-untyped-def]
+def test_phone_width_and_contrast(server: Served, browser) -> None:  # type: ignore[no-untyped-def]
     context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2)
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
@@ -297,7 +252,7 @@ def test_phone_width_and_contrast(server: Live, browser) -> None:  # type: ignor
         context.close()
 
 
-def test_the_widget_on_a_help_desk_page(server: Live, page) -> None:  # type: ignore[no-untyped-def]
+def test_the_widget_on_a_help_desk_page(server: Served, page) -> None:  # type: ignore[no-untyped-def]
     """One script tag, with data attributes, on a page of the help desk's own."""
     demo = server.base + "/helpdesk-demo.html"
     html = (
@@ -328,7 +283,7 @@ def test_the_widget_on_a_help_desk_page(server: Live, page) -> None:  # type: ig
     expect(launcher).to_be_focused()
 
 
-def test_pages_are_plain_files_with_no_cdn(server: Live) -> None:
+def test_pages_are_plain_files_with_no_cdn(server: Served) -> None:
     """The page, the scripts and /docs load nothing from another host."""
     for path in ("/", "/widget.js", "/static/chat.js", "/static/chat.css", "/docs"):
         response = httpx.get(server.base + path, timeout=5)

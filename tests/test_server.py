@@ -27,6 +27,8 @@ from ccs_assist.interfaces.http.session_rate import SessionRate
 from ccs_assist.interfaces.http.unanswered_log import UnansweredLog
 from ccs_assist.interfaces.session_store import SessionStore
 
+from .serving import start_serve, stop_serve
+
 with warnings.catch_warnings():  # starlette nudges towards httpx2; httpx is what we ship with
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
@@ -388,86 +390,35 @@ def test_store_stays_bounded_under_threads():
 # ---- a real server ---------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def test_real_server_answers_on_a_free_port():
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    command = [sys.executable, "-m", "ccs_assist", "--graph", str(ROOT / "graph"), "serve"]
-    process = subprocess.Popen(
-        [*command, "--port", str(port)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+def test_real_server_answers_on_a_free_port(tmp_path: Path) -> None:
+    log = tmp_path / "serve.log"
+    served = start_serve(log=log)
     try:
-        deadline = time.monotonic() + 15
-        health = None
-        while time.monotonic() < deadline and process.poll() is None:
-            try:
-                health = httpx.get(f"{base}/v1/health", timeout=1)
-                break
-            except httpx.TransportError:
-                time.sleep(0.05)
-        assert health is not None, process.stderr.read() if process.poll() is not None else ""
+        health = httpx.get(f"{served.base}/v1/health", timeout=5)
         assert health.json()["status"] == "ok"
 
-        response = httpx.post(f"{base}/v1/ask", json={"question": SPINA}, timeout=5)
+        response = httpx.post(f"{served.base}/v1/ask", json={"question": SPINA}, timeout=5)
         assert response.status_code == 200
         body = response.json()
         assert "spina bifida" in body["answer"].lower()
         assert body["citations"] and all(c["id"] and c["title"] for c in body["citations"])
         assert "server" not in response.headers  # no version banner
     finally:
-        process.send_signal(signal.SIGINT)  # Ctrl-C: uvicorn shuts down gracefully
+        served.process.send_signal(signal.SIGINT)  # Ctrl-C: uvicorn shuts down gracefully
         try:
-            _, err = process.communicate(timeout=10)
+            served.process.wait(timeout=10)
         except subprocess.TimeoutExpired:  # pragma: no cover - only if shutdown hangs
-            process.kill()
-            _, err = process.communicate(timeout=5)
+            served.process.kill()
+            served.process.wait(timeout=5)
+    err = log.read_text(encoding="utf-8")
     # uvicorn re-raises the signal after shutting down; the CLI turns Ctrl-C into 130.
-    assert process.returncode in (0, 130), err
+    assert served.process.returncode in (0, 130), err
     assert "Application shutdown complete" in err
     assert SPINA not in err  # no access log, no bodies
     assert "127.0.0.1" in err and "/v1/ask" not in err
 
 
 # ---- a server that holds (issue 12) ----------------------------------------------------------
-
-
-def start_serve(*extra: str) -> tuple[subprocess.Popen[bytes], int]:
-    """`ccs-assist serve` on a free loopback port, ready when /v1/health answers."""
-    port = free_port()
-    command = [sys.executable, "-m", "ccs_assist", "--graph", str(ROOT / "graph"), "serve"]
-    process = subprocess.Popen(
-        [*command, "--port", str(port), *extra],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, "CCS_ASSIST_NO_CACHE": "1"},
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/v1/health", timeout=1).status_code == 200:
-                return process, port
-        except httpx.TransportError:
-            time.sleep(0.05)
-    process.kill()
-    raise RuntimeError("serve did not start")
-
-
-def stop_serve(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:  # pragma: no cover
-        process.kill()
 
 
 def closed_by_server(sock: socket.socket, within: float) -> bool:
@@ -483,12 +434,12 @@ def closed_by_server(sock: socket.socket, within: float) -> bool:
 
 def test_idle_and_half_sent_sockets_do_not_lock_out_health():
     cap = 12
-    process, port = start_serve("--limit-concurrency", str(cap), "--idle-timeout", "1")
+    served = start_serve("--limit-concurrency", str(cap), "--idle-timeout", "1")
     sockets: list[socket.socket] = []
     try:
         # More silent and half-sent connections than the server's connection cap.
         for i in range(cap + 8):
-            sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+            sock = socket.create_connection(("127.0.0.1", served.port), timeout=5)
             if i % 2:
                 sock.sendall(b"GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
             sockets.append(sock)
@@ -496,7 +447,7 @@ def test_idle_and_half_sent_sockets_do_not_lock_out_health():
         health = None
         while time.monotonic() - started < 6:
             try:
-                health = httpx.get(f"http://127.0.0.1:{port}/v1/health", timeout=2)
+                health = httpx.get(f"{served.base}/v1/health", timeout=2)
                 if health.status_code == 200:
                     break
             except httpx.TransportError:
@@ -508,13 +459,13 @@ def test_idle_and_half_sent_sockets_do_not_lock_out_health():
     finally:
         for sock in sockets:
             sock.close()
-        stop_serve(process)
+        stop_serve(served.process)
 
 
 def test_a_half_sent_body_is_cut_off_with_408_and_big_headers_refused():
-    process, port = start_serve("--body-timeout", "1")
+    served = start_serve("--body-timeout", "1")
     try:
-        with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        with socket.create_connection(("127.0.0.1", served.port), timeout=5) as sock:
             sock.sendall(
                 b"POST /v1/ask HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                 b'Content-Length: 100\r\n\r\n{"question": '
@@ -528,7 +479,7 @@ def test_a_half_sent_body_is_cut_off_with_408_and_big_headers_refused():
         assert reply.startswith(b"HTTP/1.1 408 "), reply[:200]
         assert b'"error":"request_timeout"' in reply
         assert 0.8 < waited < 4  # cut off after the body timeout, and the socket closed
-        with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        with socket.create_connection(("127.0.0.1", served.port), timeout=5) as sock:
             # Headers over the 16 KiB cap are refused, not buffered without end.
             sock.sendall(b"GET /v1/health HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 40_000)
             sock.settimeout(5)
@@ -536,27 +487,28 @@ def test_a_half_sent_body_is_cut_off_with_408_and_big_headers_refused():
             while chunk := sock.recv(4096):
                 reply += chunk
         assert reply.startswith(b"HTTP/1.1 4"), reply[:100]
-        assert httpx.get(f"http://127.0.0.1:{port}/v1/health", timeout=5).status_code == 200
+        assert httpx.get(f"{served.base}/v1/health", timeout=5).status_code == 200
     finally:
-        stop_serve(process)
+        stop_serve(served.process)
 
 
 def test_the_connection_cap_is_a_json_503_like_every_other_error():
-    process, port = start_serve("--limit-concurrency", "2")
+    served = start_serve("--limit-concurrency", "2")
     try:
-        with socket.create_connection(("127.0.0.1", port), timeout=5):  # one silent connection
-            over = httpx.get(f"http://127.0.0.1:{port}/v1/health", timeout=5)  # the second
+        # One silent connection, so the health check is the second.
+        with socket.create_connection(("127.0.0.1", served.port), timeout=5):
+            over = httpx.get(f"{served.base}/v1/health", timeout=5)  # the second
         body = assert_error(over, 503, "unavailable")
         assert "connection limit" in body["detail"]
         assert over.headers["connection"] == "close"
         assert over.headers["cache-control"] == "no-store"
         assert over.headers["x-content-type-options"] == "nosniff"
         deadline = time.monotonic() + 5
-        while httpx.get(f"http://127.0.0.1:{port}/v1/health", timeout=5).status_code != 200:
+        while httpx.get(f"{served.base}/v1/health", timeout=5).status_code != 200:
             assert time.monotonic() < deadline, "the cap did not free up"
             time.sleep(0.05)
     finally:
-        stop_serve(process)
+        stop_serve(served.process)
 
 
 def test_new_sessions_are_limited_per_client(assistant, clock):

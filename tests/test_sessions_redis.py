@@ -9,14 +9,10 @@ from __future__ import annotations
 
 import concurrent.futures
 import json
-import os
 import shutil
-import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -24,6 +20,8 @@ import pytest
 from ccs_assist import Assistant
 from ccs_assist.conversation.state import dump_conversation
 from ccs_assist.interfaces.http.sessions import RedisConversations, SessionBusy, open_store
+
+from .serving import free_port, start_serve, stop_serve
 
 redis = pytest.importorskip("redis", reason="no redis package: pip install -e '.[test]'")
 REDIS_SERVER = shutil.which("redis-server") or shutil.which("valkey-server")
@@ -33,7 +31,6 @@ if REDIS_SERVER is None:
         allow_module_level=True,
     )
 
-ROOT = Path(__file__).resolve().parents[1]
 TWENTY_TURNS = [
     "my son has cerebral palsy",
     "does ccs cover his pt",
@@ -64,12 +61,6 @@ CONDITIONS = [
     "hemophilia",
     "hearing loss",
 ]
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -213,39 +204,6 @@ def test_a_held_lock_makes_the_next_turn_wait_then_give_up(assistant, redis_url)
 # ---- several processes -----------------------------------------------------------------------
 
 
-def start_serve(tmp: Path, *extra: str) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    log = (tmp / f"serve-{port}.log").open("wb")
-    command = [sys.executable, "-m", "ccs_assist", "--graph", str(ROOT / "graph"), "serve"]
-    process = subprocess.Popen(
-        [*command, "--port", str(port), *extra],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        cwd=ROOT,
-        env={**os.environ, "CCS_ASSIST_NO_CACHE": "1"},
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 40
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError((tmp / f"serve-{port}.log").read_text())
-        try:
-            if httpx.get(f"{base}/v1/health", timeout=1).status_code == 200:
-                return process, base
-        except httpx.TransportError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError("serve did not start")
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:  # pragma: no cover
-        process.kill()
-
-
 def ask(base: str, question: str, sid: str) -> dict:
     # A new connection each time: with --workers, any worker may take it.
     response = httpx.post(
@@ -263,12 +221,12 @@ def two_servers(redis_url: str, tmp_path_factory: pytest.TempPathFactory):
     """Two servers sharing Redis, and a reference with sessions in its own memory, started
     together so they run the same code even while others edit the engine."""
     tmp = tmp_path_factory.mktemp("two")
-    first = start_serve(tmp, "--sessions", redis_url)
-    second = start_serve(tmp, "--sessions", redis_url)
-    reference = start_serve(tmp)
-    yield first[1], second[1], reference[1]
-    for process, _ in (first, second, reference):
-        stop(process)
+    first = start_serve("--sessions", redis_url, log=tmp / "serve-first.log")
+    second = start_serve("--sessions", redis_url, log=tmp / "serve-second.log")
+    reference = start_serve(log=tmp / "serve-reference.log")
+    yield first.base, second.base, reference.base
+    for served in (first, second, reference):
+        stop_serve(served.process)
 
 
 def reference_answers(base: str) -> list[dict]:
@@ -310,7 +268,8 @@ def test_turns_at_once_on_two_servers_lose_nothing(two_servers, redis_url) -> No
 
 
 def test_serve_with_two_workers_keeps_memory(redis_url, two_servers, tmp_path) -> None:
-    process, base = start_serve(tmp_path, "--sessions", redis_url, "--workers", "2")
+    served = start_serve("--sessions", redis_url, "--workers", "2", log=tmp_path / "serve.log")
+    base = served.base
     try:
         expected = reference_answers(two_servers[2])
         sid = httpx.post(f"{base}/v1/sessions", timeout=10).json()["session_id"]
@@ -319,8 +278,8 @@ def test_serve_with_two_workers_keeps_memory(redis_url, two_servers, tmp_path) -
         health = httpx.get(f"{base}/v1/health", timeout=10).json()
         assert health["sessions"] >= 1
     finally:
-        stop(process)
-    assert process.returncode is not None
+        stop_serve(served.process)
+    assert served.process.returncode is not None
 
 
 def test_workers_without_shared_sessions_are_refused(capsys) -> None:
