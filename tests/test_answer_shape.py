@@ -71,3 +71,14 @@ def test_a_sentence_is_not_said_twice_in_one_answer() -> None:
     assert without_repeats(["CCS pays. So refer your child early to CCS."]) == [
         "CCS pays. So refer your child early to CCS."
     ]
+
+
+def test_initials_do_not_end_a_sentence() -> None:
+    """'the U.S. Office for Civil Rights' is one sentence; counting it as two cut answers
+    short and led one with 'You can still complain to the U.S.'"""
+    text = "Complain to the U.S. Office for Civil Rights. The law (20 U.S.C. 1412) says so. Done."
+    assert split_sentences(text) == [
+        "Complain to the U.S. Office for Civil Rights.",
+        "The law (20 U.S.C. 1412) says so.",
+        "Done.",
+    ]

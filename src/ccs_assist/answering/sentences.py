@@ -7,8 +7,9 @@ import re
 
 from ccs_assist.text import STOPWORDS, stem, words
 
-# A full stop, question or exclamation mark, then space and what can start a sentence.
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
+# A sentence ends at . ! or ? before what can start one, but not after initials ("the U.S.
+# Office for Civil Rights", "20 U.S.C. 1412").
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?<![A-Z]\.[A-Z]\.)\s+(?=[A-Z0-9\"'(])")
 
 
 def split_sentences(text: str) -> list[str]:

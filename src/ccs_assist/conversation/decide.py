@@ -80,7 +80,10 @@ class Decider:
         """Read the message, settle what needs no grounding, then choose between the
         readings that are about what was asked."""
         reading = self._read(question, memory)
-        scored = self.a.matcher.score(reading.analysis, memory.tokens())
+        # What the story names counts as remembered: "His CCS PT was cut. Will the school
+        # pick up the difference?" is about CCS though the question does not say so.
+        told = {t for story in reading.remember for t in story.tokens if t.startswith("@")}
+        scored = self.a.matcher.score(reading.analysis, memory.tokens() | told)
         early = self._before_grounding(reading, scored, memory)
         if early is not None:
             return early
