@@ -213,11 +213,13 @@ class Decider:
     ) -> list[Scored]:
         """A story that says 'the doctor told me to write a letter' is not a request for one:
         the eligibility check and the letters start only when the asking sentence asks."""
-        modes = [s for s in grounded if s.intent.spec.handler in MODE_HANDLERS]
-        if not modes:
-            return grounded
-        asked = {s.intent.id for s in self.a.matcher.score(reading.asking, memory.tokens())}
-        return [s for s in grounded if s not in modes or s.intent.id in asked]
+        remembered = memory.tokens()
+        return [
+            s
+            for s in grounded
+            if s.intent.spec.handler not in MODE_HANDLERS
+            or self.a.matcher.points_to(s.intent, reading.asking, remembered)
+        ]
 
     def _answer(
         self, reading: Reading, top: Scored, grounded: list[Scored], memory: Memory
@@ -226,10 +228,10 @@ class Decider:
         finds nothing. A match made on the story alone, with no cue of it in the asking
         sentence, is less sure than a direct one; below the threshold it is not given."""
         discount = 1.0
-        if reading.analysis is not reading.asking:
-            asked = self.a.matcher.score(reading.asking, memory.tokens())
-            if all(s.intent.id != top.intent.id for s in asked):
-                discount = STORY_DISCOUNT
+        if reading.analysis is not reading.asking and not self.a.matcher.points_to(
+            top.intent, reading.asking, memory.tokens()
+        ):
+            discount = STORY_DISCOUNT
         if top.confidence * discount < self.a.threshold:
             return reading.decline(grounded)
         return Decision(

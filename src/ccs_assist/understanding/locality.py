@@ -54,5 +54,8 @@ def _narrowest_span(events: list[tuple[int, int]], kinds: int) -> int:
 
 def sentence_ids(text: str, count: int) -> list[int]:
     """The sentence of each of the message's `count` words; one sentence if they disagree."""
-    ids = [n for n, sentence in enumerate(sentences(text)) for _ in words(sentence)]
+    parts = sentences(text)
+    if len(parts) < 2:
+        return [0] * count  # most questions: no second pass over the words
+    ids = [n for n, sentence in enumerate(parts) for _ in words(sentence)]
     return ids if len(ids) == count else [0] * count

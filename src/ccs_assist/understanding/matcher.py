@@ -337,6 +337,12 @@ class Matcher:
 
     # ---- scoring intents ----------------------------------------------------------------------
 
+    def points_to(self, intent: Intent, analysis: Analysis, remembered: set[str]) -> bool:
+        """Whether one of the intent's own cues is in this text (or what memory holds): a
+        cheap check of one intent, where `score` weighs them all."""
+        tokens = analysis.tokens | remembered
+        return any(cue.weight > 0 and cue.stems <= tokens for cue in intent.cues)
+
     def score(self, analysis: Analysis, remembered: set[str] | None = None) -> list[Scored]:
         """Intents with their confidence, best first; intents whose needs are unmet are left out
         unless the conversation remembers an entity that meets them."""
