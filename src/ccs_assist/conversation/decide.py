@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from ccs_assist.conversation.decision import Action, Decision, Reading
 from ccs_assist.conversation.memory import Memory
 from ccs_assist.conversation.question_shape import (
+    PRONOUN,
     follow_on_intent,
     is_definition,
     only_entities,
@@ -166,6 +167,7 @@ class Decider:
             grounded = [s for s in grounded if s.intent.spec.handler != "more_detail"]
         if analysis is not reading.asking:
             grounded = self._modes_asked_for(reading, grounded, memory)
+            grounded = self._asked_first(reading, grounded, memory)
         if not self._names_what_to_describe(reading):
             # 'What are my options?' after a story would only describe what the story names.
             grounded = [s for s in grounded if s.intent.spec.handler != "describe"]
@@ -199,6 +201,24 @@ class Decider:
             candidates=sorted([top, rival], key=lambda s: self.order[s.intent.id]),
             remember=reading.remember,
         )
+
+    def _asked_first(
+        self, reading: Reading, grounded: list[Scored], memory: Memory
+    ) -> list[Scored]:
+        """The story says what the message is about, the asking sentence what it asks: of
+        the readings made on the whole message, those the asking sentence points to go
+        first ("My daughter has spina bifida. Can she get therapy at school?" asks who gives
+        therapy at school, not whether spina bifida is covered)."""
+        if reading.focus.generic or PRONOUN.search(" ".join(words(reading.focus.question))):
+            return grounded  # "is that right?" asks about the story's event, not by its words
+        remembered = memory.tokens()
+        backed = [
+            s
+            for s in grounded
+            if s.intent.spec.handler not in UNRANKED_HANDLERS
+            and self.a.matcher.points_to(s.intent, reading.asking, remembered)
+        ]
+        return backed + [s for s in grounded if s not in backed]
 
     @staticmethod
     def _names_what_to_describe(reading: Reading) -> bool:
