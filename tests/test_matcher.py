@@ -184,3 +184,10 @@ def test_in_a_story_a_phrase_cue_stands_within_a_few_words(matcher: Matcher) -> 
     assert close[0] == "not_medically_necessary"
     long_question = "How long will it take for the district to complete my child's assessment?"
     assert ranking(matcher, long_question)[0] == "timelines"
+
+
+def test_an_acronym_is_its_own_word(matcher: Matcher) -> None:
+    """'AIDS' (an alias of HIV infection) is not the 'aid' of 'hearing aid'."""
+    hearing = matcher.analyze("What is the Hearing Aid Coverage for Children Program?")
+    assert "hiv_infection" not in hearing.ids()
+    assert "hiv_infection" in matcher.analyze("does ccs cover aids").ids()

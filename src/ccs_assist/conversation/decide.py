@@ -164,7 +164,10 @@ class Decider:
         tied = self._rival(on_topic[0], on_topic[1:]) if on_topic else None
         grounded = self._second_opinion(on_topic, analysis, memory)
         if len(content_words(reading.focus.question)) > SMALLTALK_MAX_CONTENT:
-            grounded = [s for s in grounded if s.intent.spec.handler != "more_detail"]
+            # A question of some length is never small talk ("... is it ..." is not "that is it").
+            grounded = [
+                s for s in grounded if s.intent.spec.handler not in ("more_detail", "smalltalk")
+            ]
         if analysis is not reading.asking:
             grounded = self._modes_asked_for(reading, grounded, memory)
             grounded = self._asked_first(reading, grounded, memory)

@@ -132,6 +132,7 @@ class Matcher:
         self.places = place_pattern(catalogue.other_states)
         self.synonyms = {k.lower(): v.lower() for k, v in catalogue.synonyms.items()}
         self.names: dict[tuple[str, ...], str] = {}
+        self.acronyms: dict[str, str] = {}
         weak: dict[tuple[str, ...], str] = {}
         vocabulary: set[str] = set(catalogue.known_words)
         for node in kg.nodes():
@@ -240,6 +241,9 @@ class Matcher:
             if name_stems and len(name_stems) <= MAX_ALIAS_WORDS:
                 index.setdefault(name_stems, node_id)
                 vocabulary.update(name_words)
+                if len(name_words) == 1 and variant.strip().isupper():
+                    # An acronym is its own word: "AIDS" is not the "aid" of "hearing aid".
+                    self.acronyms[name_stems[0]] = name_words[0]
 
     # ---- understanding a question -------------------------------------------------------------
 
@@ -321,6 +325,9 @@ class Matcher:
                 if node_id is None:
                     continue
                 if size == 1 and fixed[start] in STOPWORDS:
+                    continue
+                acronym = self.acronyms.get(question_stems[start]) if size == 1 else None
+                if acronym is not None and fixed[start] != acronym:
                     continue
                 for i in range(start, start + size):
                     taken[i] = True
