@@ -212,14 +212,13 @@ class Decider:
         the readings made on the whole message, those the asking sentence points to go
         first ("My daughter has spina bifida. Can she get therapy at school?" asks who gives
         therapy at school, not whether spina bifida is covered)."""
-        if reading.focus.generic or PRONOUN.search(" ".join(words(reading.focus.question))):
+        if reading.focus.generic or PRONOUN.search(reading.asked_folded):
             return grounded  # "is that right?" asks about the story's event, not by its words
-        remembered = memory.tokens()
         backed = [
             s
             for s in grounded
             if s.intent.spec.handler not in UNRANKED_HANDLERS
-            and self.a.matcher.points_to(s.intent, reading.asking, remembered)
+            and self._asks_for(reading, s.intent, memory)
         ]
         return backed + [s for s in grounded if s not in backed]
 
@@ -229,20 +228,23 @@ class Decider:
         its own and names it, or it points back at the story's ('what does that mean?')."""
         if reading.analysis is reading.asking:
             return bool(reading.asking.entities)
-        return points_back(" ".join(words(reading.focus.question)))
+        return points_back(reading.asked_folded)
 
     def _modes_asked_for(
         self, reading: Reading, grounded: list[Scored], memory: Memory
     ) -> list[Scored]:
         """A story that says 'the doctor told me to write a letter' is not a request for one:
         the eligibility check and the letters start only when the asking sentence asks."""
-        remembered = memory.tokens()
         return [
             s
             for s in grounded
             if s.intent.spec.handler not in MODE_HANDLERS
-            or self.a.matcher.points_to(s.intent, reading.asking, remembered)
+            or self._asks_for(reading, s.intent, memory)
         ]
+
+    def _asks_for(self, reading: Reading, intent: Intent, memory: Memory) -> bool:
+        """Whether the asking sentence itself points to this reading (one of its cues)."""
+        return self.a.matcher.points_to(intent, reading.asking, memory.tokens())
 
     def _answer(
         self, reading: Reading, top: Scored, grounded: list[Scored], memory: Memory
@@ -251,8 +253,8 @@ class Decider:
         finds nothing. A match made on the story alone, with no cue of it in the asking
         sentence, is less sure than a direct one; below the threshold it is not given."""
         discount = 1.0
-        if reading.analysis is not reading.asking and not self.a.matcher.points_to(
-            top.intent, reading.asking, memory.tokens()
+        if reading.analysis is not reading.asking and not self._asks_for(
+            reading, top.intent, memory
         ):
             discount = STORY_DISCOUNT
         if top.confidence * discount < self.a.threshold:

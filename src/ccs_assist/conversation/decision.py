@@ -4,9 +4,11 @@ a Reading is the message as the decider reads it (its asking sentence, the story
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 from ccs_assist.knowledge.catalogue import Intent
+from ccs_assist.text import words
 from ccs_assist.understanding.focus import Focus
 from ccs_assist.understanding.matcher import Analysis, Scored
 
@@ -40,6 +42,11 @@ class Reading:
     remember: list[Analysis] = field(default_factory=list)
     # A state outside California the message (story included) says the family lives in.
     other_state: str | None = None
+
+    @cached_property
+    def asked_folded(self) -> str:
+        """The asking sentence as folded words, what the shape rules read."""
+        return " ".join(words(self.focus.question))
 
     def decline(self, near: list[Scored], unknown: list[str] | None = None) -> Decision:
         return Decision(

@@ -76,16 +76,19 @@ class Analysis:
             extra.add("@money")
         if self.ages:
             extra.add("@age")
-        # Words inside a long name ("California Children's Services") stand for that name, not
-        # for themselves: "services" there must not fire a "what services" cue.
-        hidden = {i for e in self.entities if e.end - e.start >= 3 for i in range(e.start, e.end)}
+        hidden = self._hidden()
         words = {s for i, s in enumerate(self.stems) if i not in hidden}
         return frozenset(words) | extra
+
+    def _hidden(self) -> set[int]:
+        """Words inside a long name ("California Children's Services") stand for that name,
+        not for themselves: "services" there must not fire a "what services" cue."""
+        return {i for e in self.entities if e.end - e.start >= 3 for i in range(e.start, e.end)}
 
     def places(self) -> dict[str, list[tuple[int, int]]]:
         """Where each token stands: (sentence, word position), an entity's placeholders where
         its name starts; tokens that stand for the whole message (@money, @age) are left out."""
-        hidden = {i for e in self.entities if e.end - e.start >= 3 for i in range(e.start, e.end)}
+        hidden = self._hidden()
         ids = self.sentence_ids
         out: dict[str, list[tuple[int, int]]] = defaultdict(list)
         for i, token in enumerate(self.stems):
